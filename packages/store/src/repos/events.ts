@@ -1,0 +1,187 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { IncomingEvent, MessageType } from '@omnicx/core';
+import type { DialectAdapter } from '../adapter';
+import type { Database } from '../schema';
+import { chunks, type StoredEvent } from '../records';
+
+const COLUMNS = 12; // bound values per inserted event row
+
+const toStored = (r: Selectable<Database['events']>): StoredEvent => ({
+  seq: r.seq,
+  workspaceId: r.workspace_id,
+  messageId: r.message_id,
+  type: r.type as MessageType,
+  name: r.name,
+  userId: r.user_id,
+  anonymousId: r.anonymous_id,
+  profileId: r.profile_id,
+  channel: r.channel,
+  touchpoint: r.touchpoint,
+  timestamp: r.timestamp,
+  receivedAt: r.received_at,
+  payload: r.payload,
+});
+
+/** Cursor for paging a timeline newest-first: events strictly older than (timestamp, seq). */
+export interface TimelineCursor {
+  timestamp: number;
+  seq: number;
+}
+
+/** The event log: append-only, ordered by seq, de-duplicated by (workspace, messageId). */
+export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter) {
+  return {
+    /**
+     * Appends events; a messageId already stored (or repeated within the call) is ignored.
+     * Call inside a transaction: the append lock keeps seq order equal to commit order.
+     */
+    async append(workspaceId: string, events: readonly IncomingEvent[]): Promise<{ inserted: number }> {
+      await adapter.lockAppends(db);
+      let inserted = 0;
+      for (const part of chunks(events, Math.floor(adapter.maxParams / COLUMNS))) {
+        const res = await db
+          .insertInto('events')
+          .values(
+            part.map((e) => ({
+              workspace_id: workspaceId,
+              message_id: e.messageId,
+              type: e.type,
+              name: e.name,
+              user_id: e.userId,
+              anonymous_id: e.anonymousId,
+              profile_id: null,
+              channel: e.channel,
+              touchpoint: e.touchpoint,
+              timestamp: e.timestamp,
+              received_at: e.receivedAt,
+              payload: e.json,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
+          .executeTakeFirst();
+        inserted += Number(res.numInsertedOrUpdatedRows ?? 0);
+      }
+      return { inserted };
+    },
+
+    /** Up to `limit` events after `afterSeq`, in log order. */
+    async readAfter(workspaceId: string, afterSeq: number, limit: number): Promise<StoredEvent[]> {
+      const rows = await db
+        .selectFrom('events')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map(toStored);
+    },
+
+    /** Number of events after `afterSeq` (the pipeline's lag). */
+    async countAfter(workspaceId: string, afterSeq: number): Promise<number> {
+      const r = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('workspace_id', '=', workspaceId)
+        .where('seq', '>', afterSeq)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    /** Records which profile each event landed on. */
+    async assignProfiles(workspaceId: string, pairs: readonly { seq: number; profileId: string }[]): Promise<void> {
+      // One statement per chunk (CASE over seq) instead of one UPDATE per event: this is the pipeline's hot path.
+      for (const part of chunks(pairs, 500)) {
+        const cases = sql.join(
+          part.map((p) => sql`when ${p.seq} then ${p.profileId}`),
+          sql` `,
+        );
+        await db
+          .updateTable('events')
+          .set({ profile_id: sql<string>`case seq ${cases} end` })
+          .where('workspace_id', '=', workspaceId)
+          .where(
+            'seq',
+            'in',
+            part.map((p) => p.seq),
+          )
+          .execute();
+      }
+    },
+
+    /** Moves the events of merged-away profiles onto the surviving profile. */
+    async reassignProfiles(workspaceId: string, fromIds: readonly string[], toId: string): Promise<void> {
+      if (fromIds.length === 0) return;
+      await db
+        .updateTable('events')
+        .set({ profile_id: toId })
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', [...fromIds])
+        .execute();
+    },
+
+    /** One profile's events across every channel, newest first. */
+    async timeline(
+      workspaceId: string,
+      profileId: string,
+      opts: { limit: number; before?: TimelineCursor; channel?: string; type?: string },
+    ): Promise<StoredEvent[]> {
+      let q = db
+        .selectFrom('events')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', '=', profileId);
+      if (opts.before) {
+        const b = opts.before;
+        q = q.where((eb) =>
+          eb.or([eb('timestamp', '<', b.timestamp), eb.and([eb('timestamp', '=', b.timestamp), eb('seq', '<', b.seq)])]),
+        );
+      }
+      if (opts.channel) q = q.where('channel', '=', opts.channel);
+      if (opts.type) q = q.where('type', '=', opts.type);
+      const rows = await q.orderBy('timestamp', 'desc').orderBy('seq', 'desc').limit(opts.limit).execute();
+      return rows.map(toStored);
+    },
+
+    /** Every event of the given profiles, oldest first (for export). */
+    async allForProfiles(workspaceId: string, profileIds: readonly string[]): Promise<StoredEvent[]> {
+      if (profileIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('events')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', [...profileIds])
+        .orderBy('timestamp')
+        .orderBy('seq')
+        .execute();
+      return rows.map(toStored);
+    },
+
+    /** Deletes the events of the given profiles (erasure); returns how many. */
+    async deleteForProfiles(workspaceId: string, profileIds: readonly string[]): Promise<number> {
+      if (profileIds.length === 0) return 0;
+      const res = await db
+        .deleteFrom('events')
+        .where('workspace_id', '=', workspaceId)
+        .where('profile_id', 'in', [...profileIds])
+        .executeTakeFirst();
+      return Number(res.numDeletedRows);
+    },
+
+    /** Events stored per message id (for checks and tests: every acknowledged message is stored once). */
+    async countByMessageIds(workspaceId: string, messageIds: readonly string[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>();
+      for (const part of chunks(messageIds, 5000)) {
+        const rows = await db
+          .selectFrom('events')
+          .select(['message_id', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('workspace_id', '=', workspaceId)
+          .where('message_id', 'in', part)
+          .groupBy('message_id')
+          .execute();
+        for (const r of rows) out.set(r.message_id, Number(r.n));
+      }
+      return out;
+    },
+  };
+}

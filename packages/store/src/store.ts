@@ -1,0 +1,120 @@
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import type { DialectAdapter } from './adapter';
+import { openSqlite } from './dialect/sqlite/sqlite-dialect';
+import { sqliteAdapter } from './dialect/sqlite/sqlite-adapter';
+import { openPostgres } from './dialect/postgres/postgres-dialect';
+import { postgresAdapter } from './dialect/postgres/postgres-adapter';
+import { openPglite, type PgliteLike } from './dialect/pglite/pglite-dialect';
+import { migrate } from './migrations/index';
+import type { Database } from './schema';
+import { workspacesRepo } from './repos/workspaces';
+import { keysRepo } from './repos/keys';
+import { eventsRepo } from './repos/events';
+import { profilesRepo } from './repos/profiles';
+import { identitiesRepo } from './repos/identities';
+import { mergesRepo } from './repos/merges';
+import { cursorsRepo } from './repos/cursors';
+import { erasuresRepo } from './repos/erasures';
+
+/** Every repository, bound to one executor (the database, or one transaction). */
+function bindRepos(db: Kysely<Database>, adapter: DialectAdapter) {
+  return {
+    workspaces: workspacesRepo(db),
+    keys: keysRepo(db),
+    events: eventsRepo(db, adapter),
+    profiles: profilesRepo(db, adapter),
+    identities: identitiesRepo(db),
+    merges: mergesRepo(db),
+    cursors: cursorsRepo(db),
+    erasures: erasuresRepo(db),
+  };
+}
+
+/** The repositories available inside a transaction. */
+export type StoreTx = ReturnType<typeof bindRepos>;
+
+/** The store port: repositories plus transactions, the same on SQLite and PostgreSQL. */
+export class Store {
+  readonly workspaces;
+  readonly keys;
+  readonly events;
+  readonly profiles;
+  readonly identities;
+  readonly merges;
+  readonly cursors;
+  readonly erasures;
+
+  constructor(
+    /** Exposed for the conformance suite and schema dumps only; application code uses the repositories. */
+    readonly db: Kysely<Database>,
+    readonly adapter: DialectAdapter,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {
+    const r = bindRepos(db, adapter);
+    this.workspaces = r.workspaces;
+    this.keys = r.keys;
+    this.events = r.events;
+    this.profiles = r.profiles;
+    this.identities = r.identities;
+    this.merges = r.merges;
+    this.cursors = r.cursors;
+    this.erasures = r.erasures;
+  }
+
+  /** Runs `fn` in one transaction: all of its writes commit together or none do. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(bindRepos(trx, this.adapter)));
+  }
+
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]> {
+    return migrate(this.db as unknown as Kysely<unknown>, this.adapter);
+  }
+
+  /** Closes the connections. */
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.onClose();
+  }
+}
+
+/** Where the data lives: PostgreSQL when `databaseUrl` is set, otherwise an SQLite file under `dataDir`. */
+export interface StoreConfig {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+  /** SQLite only: see {@link SqliteOptions.synchronous}. */
+  sqliteSynchronous?: 'full' | 'normal' | undefined;
+  /** PostgreSQL only: connections in the pool. */
+  poolSize?: number | undefined;
+}
+
+/** Opens the configured store and applies migrations. */
+export async function openStore(config: StoreConfig): Promise<Store> {
+  let store: Store;
+  if (config.databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+      throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset to use embedded SQLite)');
+    }
+    const { db } = openPostgres(config.databaseUrl, config.poolSize);
+    store = new Store(db, postgresAdapter('postgres'));
+  } else {
+    const filename = join(config.dataDir ?? './data', 'omnicx.sqlite');
+    const { db } = openSqlite({ filename, synchronous: config.sqliteSynchronous });
+    store = new Store(db, sqliteAdapter);
+  }
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close().catch(() => {});
+    throw e;
+  }
+  return store;
+}
+
+/** Opens a store on an existing PGlite instance (tests run the PostgreSQL dialect in-process this way). */
+export async function openPgliteStore(pg: PgliteLike): Promise<Store> {
+  const store = new Store(openPglite(pg), postgresAdapter('pglite'));
+  await store.migrate();
+  return store;
+}
