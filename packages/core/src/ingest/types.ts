@@ -1,7 +1,14 @@
 /** The Segment message types accepted by the ingestion API (Segment HTTP Tracking API semantics). */
 export type MessageType = 'identify' | 'track' | 'page' | 'screen' | 'group' | 'alias';
 
-export const MESSAGE_TYPES: readonly MessageType[] = ['identify', 'track', 'page', 'screen', 'group', 'alias'];
+export const MESSAGE_TYPES: readonly MessageType[] = [
+  'identify',
+  'track',
+  'page',
+  'screen',
+  'group',
+  'alias',
+];
 
 /** Free-form JSON object as sent by a client. */
 export type JsonObject = Record<string, unknown>;
