@@ -8,7 +8,10 @@ test('the server starts on an empty SQLite data directory, ingests, and serves t
   const dataDir = tempDir();
   const s = await startServer({ dataDir });
   try {
-    assert.equal((await ingest(s, 'identify', { userId: 'u1', traits: { email: 'a@example.com' } })).status, 200);
+    assert.equal(
+      (await ingest(s, 'identify', { userId: 'u1', traits: { email: 'a@example.com' } })).status,
+      200,
+    );
     const p = await eventually(async () => {
       const r = await adminGet<{ id: string }>(s, '/api/v1/profiles/lookup?email=A@example.com');
       return r.status === 200 && r.body;

@@ -60,7 +60,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 20000} ms:\n${out}`)), opts.timeoutMs ?? 20000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start within ${opts.timeoutMs ?? 20000} ms:\n${out}`)),
+      opts.timeoutMs ?? 20000,
+    );
     const check = () => {
       const m = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
       if (m) {
@@ -96,16 +99,26 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 }
 
 /** Calls the admin API with the secret key; returns status and parsed JSON. */
-export async function adminGet<T = unknown>(s: RunningServer, path: string): Promise<{ status: number; body: T }> {
+export async function adminGet<T = unknown>(
+  s: RunningServer,
+  path: string,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(s.url + path, { headers: { authorization: `Bearer ${s.secretKey}` } });
   return { status: res.status, body: (await res.json()) as T };
 }
 
 /** Sends one ingestion request with the write key as HTTP Basic username (as Segment SDKs do). */
-export async function ingest(s: RunningServer, route: string, body: unknown): Promise<{ status: number; body: unknown }> {
+export async function ingest(
+  s: RunningServer,
+  route: string,
+  body: unknown,
+): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`${s.url}/v1/${route}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(s.writeKey + ':').toString('base64')}` },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Basic ${Buffer.from(s.writeKey + ':').toString('base64')}`,
+    },
     body: JSON.stringify(body),
   });
   return { status: res.status, body: await res.json() };
@@ -122,7 +135,8 @@ export async function eventually<T>(fn: () => Promise<T | undefined | null | fal
     } catch (e) {
       last = e;
     }
-    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`condition not met within ${ms} ms${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -19,7 +19,10 @@ export const STORE_FLAGS = {
 } as const;
 
 /** Reads configuration; throws an Error whose message says which setting is wrong and how to fix it. */
-export function loadConfig(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): Config {
+export function loadConfig(
+  flags: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): Config {
   const str = (flag: string, name: string) => {
     const f = flags[flag];
     return typeof f === 'string' ? f : env[name] || undefined;
@@ -35,7 +38,9 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
   }
   const databaseUrl = str('database-url', 'DATABASE_URL');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw new Error('DATABASE_URL must be a postgres:// URL; leave it unset to use the embedded SQLite store');
+    throw new Error(
+      'DATABASE_URL must be a postgres:// URL; leave it unset to use the embedded SQLite store',
+    );
   }
   return {
     port,

@@ -24,7 +24,11 @@ SQLite), OMNICX_WRITE_KEY / OMNICX_SECRET_KEY (keys of the default workspace on 
 class UsageError extends Error {}
 
 async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    sqliteSynchronous: config.sqliteSynchronous,
+  });
   try {
     return await fn(store);
   } finally {
@@ -35,7 +39,8 @@ async function withStore<T>(config: Config, fn: (store: Store) => Promise<T>): P
 async function workspaceId(store: Store, given: string | undefined): Promise<string> {
   const all = await store.workspaces.list();
   if (given) {
-    if (!all.some((w) => w.id === given)) throw new UsageError(`no workspace ${given}; known: ${all.map((w) => w.id).join(', ') || 'none'}`);
+    if (!all.some((w) => w.id === given))
+      throw new UsageError(`no workspace ${given}; known: ${all.map((w) => w.id).join(', ') || 'none'}`);
     return given;
   }
   if (all.length === 0) throw new UsageError('the store has no workspace yet: run `omnicx start` once first');
@@ -78,15 +83,19 @@ async function main(argv: string[]): Promise<void> {
         const ws = await workspaceId(store, values.workspace);
         if (sub === 'list') {
           for (const k of await engine.keys.list(ws)) {
-            process.stdout.write(`${k.id}  ${k.kind.padEnd(6)}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}\n`);
+            process.stdout.write(
+              `${k.id}  ${k.kind.padEnd(6)}  ${k.prefix}…  ${k.revokedAt ? 'revoked' : 'active '}  ${k.name}\n`,
+            );
           }
         } else if (sub === 'create') {
-          if (values.kind !== 'write' && values.kind !== 'secret') throw new UsageError('keys create needs --kind write or --kind secret');
+          if (values.kind !== 'write' && values.kind !== 'secret')
+            throw new UsageError('keys create needs --kind write or --kind secret');
           const k = await engine.keys.create(ws, values.kind, values.name ?? `${values.kind} key`);
           process.stdout.write(`${k.id}\n${k.key}\n(the key is shown only now)\n`);
         } else if (sub === 'revoke') {
           if (!arg) throw new UsageError('keys revoke needs the key id (see `omnicx keys list`)');
-          if (!(await engine.keys.revoke(ws, arg))) throw new UsageError(`no active key ${arg} in workspace ${ws}`);
+          if (!(await engine.keys.revoke(ws, arg)))
+            throw new UsageError(`no active key ${arg} in workspace ${ws}`);
           process.stdout.write(`revoked ${arg}\n`);
         } else throw new UsageError('keys needs one of: list, create, revoke');
       });
@@ -96,11 +105,19 @@ async function main(argv: string[]): Promise<void> {
       return withStore(config, async (store) => {
         const engine = buildEngine({ store });
         const ws = await workspaceId(store, values.workspace);
-        const report = await importContacts(createReadStream(arg), { workspaceId: ws, source: values.source ?? basename(arg), ingest: engine.ingest, clock: engine.clock });
+        const report = await importContacts(createReadStream(arg), {
+          workspaceId: ws,
+          source: values.source ?? basename(arg),
+          ingest: engine.ingest,
+          clock: engine.clock,
+        });
         await engine.ingest.drained();
-        process.stdout.write(`rows: ${report.rows}, accepted: ${report.accepted} (${report.inserted} new), rejected: ${report.rejected.length}\n`);
+        process.stdout.write(
+          `rows: ${report.rows}, accepted: ${report.accepted} (${report.inserted} new), rejected: ${report.rejected.length}\n`,
+        );
         for (const r of report.rejected.slice(0, 100)) process.stdout.write(`  row ${r.row}: ${r.message}\n`);
-        if (report.rejected.length > 100) process.stdout.write(`  … and ${report.rejected.length - 100} more\n`);
+        if (report.rejected.length > 100)
+          process.stdout.write(`  … and ${report.rejected.length - 100} more\n`);
         process.stdout.write('The running server processes the imported contacts within a second.\n');
       });
     default:

@@ -15,7 +15,11 @@ export async function start(config: Config): Promise<void> {
     // Keys travel in these headers; they must never reach a log line.
     redact: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
   });
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    sqliteSynchronous: config.sqliteSynchronous,
+  });
   const metrics = createMetrics({ defaultMetrics: true });
   const engine = buildEngine({ store, logger, metrics: metrics.engine });
   const boot = await engine.workspaces.bootstrap({ writeKey: config.writeKey, secretKey: config.secretKey });
@@ -27,7 +31,9 @@ export async function start(config: Config): Promise<void> {
       [
         '',
         '  omnicx created API keys for the default workspace. They are shown only now: store them safely.',
-        ...generated.map((k) => `    ${k.kind === 'write' ? 'write key  (ingestion)' : 'secret key (admin API)'}: ${k.key}`),
+        ...generated.map(
+          (k) => `    ${k.kind === 'write' ? 'write key  (ingestion)' : 'secret key (admin API)'}: ${k.key}`,
+        ),
         '  Set OMNICX_WRITE_KEY / OMNICX_SECRET_KEY before the first start to choose them yourself.',
         '',
         '',
@@ -37,7 +43,10 @@ export async function start(config: Config): Promise<void> {
   const app = await buildApp({ engine, metrics, logger });
   engine.pipeline.start();
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ database: store.adapter.name, dataDir: config.databaseUrl ? undefined : config.dataDir }, 'omnicx is ready');
+  logger.info(
+    { database: store.adapter.name, dataDir: config.databaseUrl ? undefined : config.dataDir },
+    'omnicx is ready',
+  );
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -33,7 +33,13 @@ export async function importContacts(
   opts: { workspaceId: string; source: string; ingest: IngestService; clock: Clock },
 ): Promise<ImportReport> {
   const report: ImportReport = { rows: 0, accepted: 0, inserted: 0, rejected: [] };
-  const parser = parse({ columns: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true });
+  const parser = parse({
+    columns: true,
+    bom: true,
+    skip_empty_lines: true,
+    trim: true,
+    relax_column_count: true,
+  });
   let pending: IncomingEvent[] = [];
   const flush = async () => {
     if (pending.length === 0) return;

@@ -56,7 +56,10 @@ export class IngestService {
       while (this.#queue.length > 0) {
         const group: Pending[] = [];
         let n = 0;
-        while (this.#queue.length > 0 && (group.length === 0 || n + this.#queue[0]!.events.length <= this.maxEventsPerCommit)) {
+        while (
+          this.#queue.length > 0 &&
+          (group.length === 0 || n + this.#queue[0]!.events.length <= this.maxEventsPerCommit)
+        ) {
           const p = this.#queue.shift()!;
           group.push(p);
           n += p.events.length;

@@ -167,7 +167,10 @@ export class Pipeline {
         await tx.events.reassignProfiles(workspaceId, from, to);
         await tx.profiles.markMerged(workspaceId, from, to, now);
       }
-      await tx.profiles.upsertMany(workspaceId, [...writes.profiles.values()].filter((w) => w.dirty).map((w) => toRecord(w, now)));
+      await tx.profiles.upsertMany(
+        workspaceId,
+        [...writes.profiles.values()].filter((w) => w.dirty).map((w) => toRecord(w, now)),
+      );
       await tx.identities.insertMany(workspaceId, writes.newIdentities, now);
       await tx.events.assignProfiles(workspaceId, writes.assignments);
       await tx.merges.insertMerges(workspaceId, writes.merges);
@@ -187,17 +190,27 @@ export class Pipeline {
     const events = rows.map(eventFromStored);
 
     // alias: previousId is a user_id when one is known, otherwise an anonymous_id.
-    const aliasPrev = events.filter((e) => e.type === 'alias' && e.previousId).map((e) => ({ type: USER_ID, value: e.previousId! }));
-    const knownUserIds = new Set((await this.store.identities.findOwners(workspaceId, aliasPrev)).map((r) => r.value));
+    const aliasPrev = events
+      .filter((e) => e.type === 'alias' && e.previousId)
+      .map((e) => ({ type: USER_ID, value: e.previousId! }));
+    const knownUserIds = new Set(
+      (await this.store.identities.findOwners(workspaceId, aliasPrev)).map((r) => r.value),
+    );
     const perEvent = events.map(
       (e) =>
-        extractIdentifiers(e, config, e.type === 'alias' && e.previousId && knownUserIds.has(e.previousId) ? { previousIdType: USER_ID } : undefined)
-          .identifiers,
+        extractIdentifiers(
+          e,
+          config,
+          e.type === 'alias' && e.previousId && knownUserIds.has(e.previousId)
+            ? { previousIdType: USER_ID }
+            : undefined,
+        ).identifiers,
     );
 
     // Load the identity graph around the batch: owners of every identifier, then all identifiers of those owners.
     const owner = new Map<string, string>();
-    for (const r of await this.store.identities.findOwners(workspaceId, perEvent.flat())) owner.set(key(r), r.profileId);
+    for (const r of await this.store.identities.findOwners(workspaceId, perEvent.flat()))
+      owner.set(key(r), r.profileId);
     const idsOf = new Map<string, Identifier[]>();
     const ownerIds = [...new Set(owner.values())];
     for (const r of await this.store.identities.ofProfiles(workspaceId, ownerIds)) {
@@ -230,7 +243,14 @@ export class Pipeline {
       for (let next = redirect.get(cur); next !== undefined; next = redirect.get(cur)) cur = next;
       return cur;
     };
-    const w: BatchWrites = { profiles, mergedAway: new Map(), newIdentities: [], assignments: [], merges: [], conflicts: [] };
+    const w: BatchWrites = {
+      profiles,
+      mergedAway: new Map(),
+      newIdentities: [],
+      assignments: [],
+      merges: [],
+      conflicts: [],
+    };
 
     events.forEach((event, i) => {
       const seq = rows[i]!.seq;
@@ -250,7 +270,12 @@ export class Pipeline {
       let targetId = res.profileId;
       if (targetId === null) {
         targetId = newId('prf');
-        profiles.set(targetId, { state: newProfileState(targetId, event.timestamp), createdAt: now, mergedInto: null, dirty: true });
+        profiles.set(targetId, {
+          state: newProfileState(targetId, event.timestamp),
+          createdAt: now,
+          mergedInto: null,
+          dirty: true,
+        });
         idsOf.set(targetId, []);
       }
       const target = profiles.get(targetId)!;
@@ -261,12 +286,21 @@ export class Pipeline {
         source.mergedInto = targetId;
         source.dirty = true;
         const moved = idsOf.get(sourceId) ?? [];
-        const linkedBy = identifiers.filter((id) => owner.get(key(id)) !== undefined && final(owner.get(key(id))!) === sourceId);
+        const linkedBy = identifiers.filter(
+          (id) => owner.get(key(id)) !== undefined && final(owner.get(key(id))!) === sourceId,
+        );
         for (const id of moved) owner.set(key(id), targetId);
         idsOf.set(targetId, [...(idsOf.get(targetId) ?? []), ...moved]);
         idsOf.delete(sourceId);
         redirect.set(sourceId, targetId);
-        w.merges.push({ id: newId('mrg'), targetProfileId: targetId, sourceProfileId: sourceId, eventSeq: seq, linkedBy, createdAt: now });
+        w.merges.push({
+          id: newId('mrg'),
+          targetProfileId: targetId,
+          sourceProfileId: sourceId,
+          eventSeq: seq,
+          linkedBy,
+          createdAt: now,
+        });
       }
       for (const id of res.attach) {
         owner.set(key(id), targetId);
@@ -329,4 +363,3 @@ function groupByTarget(mergedAway: Map<string, string>): Map<string[], string> {
   }
   return new Map([...byTarget].map(([to, from]) => [from, to]));
 }
-

@@ -19,7 +19,10 @@ export interface ProfileView {
 }
 
 /** How a profile used one channel (or one touchpoint of it). */
-export type ChannelView = Omit<ChannelStat, 'firstSeenAt' | 'lastSeenAt'> & { firstSeenAt: string; lastSeenAt: string };
+export type ChannelView = Omit<ChannelStat, 'firstSeenAt' | 'lastSeenAt'> & {
+  firstSeenAt: string;
+  lastSeenAt: string;
+};
 
 /** One event on a customer's timeline. */
 export interface TimelineEntry {
@@ -40,7 +43,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 function entry(e: StoredEvent): TimelineEntry {
   const m = JSON.parse(e.payload) as Record<string, unknown>;
-  const o = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const o = (v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   return {
     id: String(e.seq),
     messageId: e.messageId,
@@ -70,7 +74,9 @@ export class ProfileService {
 
   async #view(workspaceId: string, p: ProfileRecord): Promise<ProfileView> {
     const mergedFrom = await this.store.profiles.mergedInto(workspaceId, p.id);
-    const identities = (await this.store.identities.ofProfiles(workspaceId, [p.id])).map(({ type, value }) => ({ type, value }));
+    const identities = (await this.store.identities.ofProfiles(workspaceId, [p.id])).map(
+      ({ type, value }) => ({ type, value }),
+    );
     return {
       id: p.id,
       identities,
@@ -89,7 +95,15 @@ export class ProfileService {
   async lookup(workspaceId: string, type: string, value: string): Promise<Result<ProfileView>> {
     const config = await this.workspaces.identityConfig(workspaceId);
     const n = normalizeIdentifier(type, value, config);
-    if (!n.ok) return { ok: false, error: { code: 'invalid_identifier', message: `${type} "${value}" is not usable as an identifier: ${n.detail}`, field: type } };
+    if (!n.ok)
+      return {
+        ok: false,
+        error: {
+          code: 'invalid_identifier',
+          message: `${type} "${value}" is not usable as an identifier: ${n.detail}`,
+          field: type,
+        },
+      };
     const [row] = await this.store.identities.findOwners(workspaceId, [n.identifier]);
     const p = row && (await this.store.profiles.get(workspaceId, row.profileId));
     if (!p) return notFound(`no profile has ${type} ${n.identifier.value}`);
@@ -107,7 +121,12 @@ export class ProfileService {
   async timeline(
     workspaceId: string,
     id: string,
-    opts: { limit: number; before?: string | undefined; channel?: string | undefined; type?: string | undefined },
+    opts: {
+      limit: number;
+      before?: string | undefined;
+      channel?: string | undefined;
+      type?: string | undefined;
+    },
   ): Promise<Result<{ profileId: string; events: TimelineEntry[]; next: string | null }>> {
     const p = await this.store.profiles.get(workspaceId, id);
     if (!p) return notFound(`profile ${id} does not exist`);
@@ -118,12 +137,24 @@ export class ProfileService {
       else {
         const t = Date.parse(opts.before);
         if (Number.isNaN(t)) {
-          return { ok: false, error: { code: 'invalid_field', field: 'before', message: 'before must be the `next` value of a previous page or an ISO-8601 date-time' } };
+          return {
+            ok: false,
+            error: {
+              code: 'invalid_field',
+              field: 'before',
+              message: 'before must be the `next` value of a previous page or an ISO-8601 date-time',
+            },
+          };
         }
         before = { timestamp: t, seq: 0 };
       }
     }
-    const rows = await this.store.events.timeline(workspaceId, p.id, { limit: opts.limit + 1, before, channel: opts.channel, type: opts.type });
+    const rows = await this.store.events.timeline(workspaceId, p.id, {
+      limit: opts.limit + 1,
+      before,
+      channel: opts.channel,
+      type: opts.type,
+    });
     const page = rows.slice(0, opts.limit);
     const next = rows.length > opts.limit ? encodeCursor(page[page.length - 1]!) : null;
     return { ok: true, value: { profileId: p.id, events: page.map(entry), next } };
@@ -135,7 +166,12 @@ export class ProfileService {
    */
   async search(
     workspaceId: string,
-    opts: { q?: string | undefined; trait?: { key: string; value: string } | undefined; limit: number; cursor?: string | undefined },
+    opts: {
+      q?: string | undefined;
+      trait?: { key: string; value: string } | undefined;
+      limit: number;
+      cursor?: string | undefined;
+    },
   ): Promise<Result<{ profiles: ProfileView[]; next: string | null }>> {
     let ids: string[] | undefined;
     if (opts.q) {
@@ -148,16 +184,31 @@ export class ProfileService {
         if (n.ok) candidates.add(n.identifier.value);
       }
       const found = new Set<string>();
-      for (const c of candidates) for (const r of await this.store.identities.findByValuePrefix(workspaceId, c, 1000)) found.add(r.profileId);
+      for (const c of candidates)
+        for (const r of await this.store.identities.findByValuePrefix(workspaceId, c, 1000))
+          found.add(r.profileId);
       ids = [...found];
     }
     let before: { lastSeenAt: number; id: string } | undefined;
     if (opts.cursor) {
       const m = /^(\d+)_(.+)$/.exec(opts.cursor);
-      if (!m) return { ok: false, error: { code: 'invalid_field', field: 'cursor', message: 'cursor must be the `next` value of a previous page' } };
+      if (!m)
+        return {
+          ok: false,
+          error: {
+            code: 'invalid_field',
+            field: 'cursor',
+            message: 'cursor must be the `next` value of a previous page',
+          },
+        };
       before = { lastSeenAt: Number(m[1]), id: m[2]! };
     }
-    const rows = await this.store.profiles.search(workspaceId, { trait: opts.trait, ids, before, limit: opts.limit + 1 });
+    const rows = await this.store.profiles.search(workspaceId, {
+      trait: opts.trait,
+      ids,
+      before,
+      limit: opts.limit + 1,
+    });
     const page = rows.slice(0, opts.limit);
     const last = page[page.length - 1];
     const next = rows.length > opts.limit && last ? `${last.lastSeenAt}_${last.id}` : null;
@@ -167,24 +218,44 @@ export class ProfileService {
   }
 
   /** Everything stored about one person (data portability). */
-  async export(workspaceId: string, id: string): Promise<Result<{ profile: ProfileView; events: TimelineEntry[]; merges: MergeRecord[]; identityConflicts: IdentityConflictRecord[]; exportedAt: string }>> {
+  async export(
+    workspaceId: string,
+    id: string,
+  ): Promise<
+    Result<{
+      profile: ProfileView;
+      events: TimelineEntry[];
+      merges: MergeRecord[];
+      identityConflicts: IdentityConflictRecord[];
+      exportedAt: string;
+    }>
+  > {
     const r = await this.get(workspaceId, id);
     if (!r.ok) return r;
     const ids = [r.value.id, ...r.value.mergedFrom];
     const events = (await this.store.events.allForProfiles(workspaceId, ids)).map(entry);
     const merges = await this.store.merges.mergesInto(workspaceId, ids);
     const identityConflicts = await this.store.merges.conflictsFor(workspaceId, ids, 10000);
-    return { ok: true, value: { profile: r.value, events, merges, identityConflicts, exportedAt: iso(this.clock.now()) } };
+    return {
+      ok: true,
+      value: { profile: r.value, events, merges, identityConflicts, exportedAt: iso(this.clock.now()) },
+    };
   }
 
   /** Merge history and refused identifiers of a profile. */
-  async identityHistory(workspaceId: string, id: string): Promise<Result<{ merges: MergeRecord[]; conflicts: IdentityConflictRecord[] }>> {
+  async identityHistory(
+    workspaceId: string,
+    id: string,
+  ): Promise<Result<{ merges: MergeRecord[]; conflicts: IdentityConflictRecord[] }>> {
     const r = await this.get(workspaceId, id);
     if (!r.ok) return r;
     const ids = [r.value.id, ...r.value.mergedFrom];
     return {
       ok: true,
-      value: { merges: await this.store.merges.mergesInto(workspaceId, ids), conflicts: await this.store.merges.conflictsFor(workspaceId, ids, 200) },
+      value: {
+        merges: await this.store.merges.mergesInto(workspaceId, ids),
+        conflicts: await this.store.merges.conflictsFor(workspaceId, ids, 200),
+      },
     };
   }
 
@@ -192,7 +263,11 @@ export class ProfileService {
    * Erases a person: the profile, every profile merged into it, their identifiers, events and merge records.
    * Runs between pipeline batches so the pipeline cannot write a stale copy back. Only counts are kept.
    */
-  async erase(workspaceId: string, id: string, requestedBy: string): Promise<Result<{ profileId: string; eventsDeleted: number; identitiesDeleted: number }>> {
+  async erase(
+    workspaceId: string,
+    id: string,
+    requestedBy: string,
+  ): Promise<Result<{ profileId: string; eventsDeleted: number; identitiesDeleted: number }>> {
     return this.pipeline.exclusive(async () => {
       const p = await this.store.profiles.get(workspaceId, id);
       if (!p) return notFound(`profile ${id} does not exist`);
@@ -202,7 +277,14 @@ export class ProfileService {
         const identitiesDeleted = await tx.identities.deleteForProfiles(workspaceId, ids);
         await tx.merges.deleteForProfiles(workspaceId, ids);
         await tx.profiles.deleteMany(workspaceId, ids);
-        await tx.erasures.insert(workspaceId, { id: newId('era'), profileId: p.id, eventsDeleted, identitiesDeleted, requestedBy, createdAt: this.clock.now() });
+        await tx.erasures.insert(workspaceId, {
+          id: newId('era'),
+          profileId: p.id,
+          eventsDeleted,
+          identitiesDeleted,
+          requestedBy,
+          createdAt: this.clock.now(),
+        });
         return { eventsDeleted, identitiesDeleted };
       });
       return { ok: true as const, value: { profileId: p.id, ...counts } };

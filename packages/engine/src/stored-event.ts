@@ -1,8 +1,10 @@
 import type { IncomingEvent, JsonObject } from '@omnicx/core';
 import type { StoredEvent } from '@omnicx/store';
 
-const obj = (v: unknown): JsonObject => (v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {});
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null);
+const obj = (v: unknown): JsonObject =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as JsonObject) : {};
+const str = (v: unknown): string | null =>
+  typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
 
 /** Rebuilds the normalized event from a log row (columns plus the stored message JSON). */
 export function eventFromStored(e: StoredEvent): IncomingEvent {

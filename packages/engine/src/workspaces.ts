@@ -1,4 +1,9 @@
-import { DEFAULT_IDENTITY_CONFIG, validateIdentityConfig, type IdentityConfig, type Result } from '@omnicx/core';
+import {
+  DEFAULT_IDENTITY_CONFIG,
+  validateIdentityConfig,
+  type IdentityConfig,
+  type Result,
+} from '@omnicx/core';
 import type { Store, WorkspaceRecord } from '@omnicx/store';
 import type { Clock } from './ports';
 import type { CreatedKey, KeyService } from './keys';
@@ -26,7 +31,11 @@ export class WorkspaceService {
    * (OMNICX_WRITE_KEY / OMNICX_SECRET_KEY) or new random ones. On later starts, keys given in the
    * environment that are not stored yet are added to the default workspace, so rotating by env works.
    */
-  async bootstrap(env: { writeKey?: string | undefined; secretKey?: string | undefined; name?: string }): Promise<BootstrapResult> {
+  async bootstrap(env: {
+    writeKey?: string | undefined;
+    secretKey?: string | undefined;
+    name?: string;
+  }): Promise<BootstrapResult> {
     const existing = await this.store.workspaces.list();
     let workspace = existing[0];
     const created = !workspace;
@@ -90,7 +99,8 @@ export class WorkspaceService {
     const r = validateIdentityConfig(input);
     if (!r.ok) return r;
     const w = await this.store.workspaces.get(workspaceId);
-    if (!w) return { ok: false, error: { code: 'not_found', message: `workspace ${workspaceId} does not exist` } };
+    if (!w)
+      return { ok: false, error: { code: 'not_found', message: `workspace ${workspaceId} does not exist` } };
     await this.store.workspaces.updateSettings(workspaceId, { ...w.settings, identity: r.value });
     this.#identity.set(workspaceId, r.value);
     return r;

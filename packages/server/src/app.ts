@@ -27,7 +27,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Route tests and the kill -9 test rely on requests finishing during close, never being cut.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    ajv: { customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false } },
+    ajv: {
+      customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false },
+    },
   };
   const app: FastifyInstance =
     typeof opts.logger === 'object' && opts.logger
@@ -55,8 +57,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       },
       components: {
         securitySchemes: {
-          basic: { type: 'http', scheme: 'basic', description: 'Write key as username, empty password (Segment SDKs)' },
-          bearer: { type: 'http', scheme: 'bearer', description: 'Write key (ingestion) or secret key (admin API)' },
+          basic: {
+            type: 'http',
+            scheme: 'basic',
+            description: 'Write key as username, empty password (Segment SDKs)',
+          },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'Write key (ingestion) or secret key (admin API)',
+          },
         },
       },
     },

@@ -46,12 +46,16 @@ export function requireKey(opts: RequireKeyOptions) {
     if (!key) {
       return sendError(reply, 401, {
         code: 'missing_key',
-        message: 'no API key: send it as the HTTP Basic username with an empty password, or as "Authorization: Bearer <key>"',
+        message:
+          'no API key: send it as the HTTP Basic username with an empty password, or as "Authorization: Bearer <key>"',
       });
     }
     const principal = await opts.keys.authenticate(key);
     if (!principal) {
-      return sendError(reply, 401, { code: 'invalid_key', message: 'the API key is not valid (unknown or revoked)' });
+      return sendError(reply, 401, {
+        code: 'invalid_key',
+        message: 'the API key is not valid (unknown or revoked)',
+      });
     }
     if (!opts.kinds.includes(principal.kind)) {
       return sendError(reply, 403, {

@@ -3,7 +3,9 @@ import type { DomainError } from '@omnicx/core';
 
 /** The one error shape of every API: `{"error":{"code","message"[,"field"]}}`. */
 export function sendError(reply: FastifyReply, status: number, error: DomainError): FastifyReply {
-  return reply.code(status).send({ error: error.field ? error : { code: error.code, message: error.message } });
+  return reply
+    .code(status)
+    .send({ error: error.field ? error : { code: error.code, message: error.message } });
 }
 
 /** HTTP status for a domain error code. */
@@ -29,33 +31,55 @@ export function installErrorHandlers(app: FastifyInstance): void {
       });
     }
     if (e.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e instanceof SyntaxError) {
-      return sendError(reply, 400, { code: 'invalid_json', message: `the request body is not valid JSON: ${e.message}` });
+      return sendError(reply, 400, {
+        code: 'invalid_json',
+        message: `the request body is not valid JSON: ${e.message}`,
+      });
     }
     if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      return sendError(reply, 400, { code: 'invalid_json', message: 'the request body is empty: send a JSON object' });
+      return sendError(reply, 400, {
+        code: 'invalid_json',
+        message: 'the request body is empty: send a JSON object',
+      });
     }
     if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
       return sendError(reply, 415, { code: 'unsupported_media_type', message: e.message });
     }
-    if (e.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' || e.code === 'FST_ERR_CTP_INVALID_TYPE' || e.code === 'OMNICX_BAD_ENCODING') {
+    if (
+      e.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ||
+      e.code === 'FST_ERR_CTP_INVALID_TYPE' ||
+      e.code === 'OMNICX_BAD_ENCODING'
+    ) {
       return sendError(reply, 400, { code: 'invalid_body', message: e.message });
     }
     if (e.validation) {
       const v = e.validation[0];
       const where = e.validationContext ?? 'request';
-      const path = v?.instancePath ? v.instancePath.slice(1).replace(/\//g, '.') : ((v?.params as { missingProperty?: string })?.missingProperty ?? '');
+      const path = v?.instancePath
+        ? v.instancePath.slice(1).replace(/\//g, '.')
+        : ((v?.params as { missingProperty?: string })?.missingProperty ?? '');
       const field = path ? `${where === 'querystring' ? '' : where + '.'}${path}`.replace(/^\./, '') : where;
-      return sendError(reply, 400, { code: 'invalid_field', field, message: `${field} ${v?.message ?? 'is invalid'}` });
+      return sendError(reply, 400, {
+        code: 'invalid_field',
+        field,
+        message: `${field} ${v?.message ?? 'is invalid'}`,
+      });
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       return sendError(reply, e.statusCode, { code: 'bad_request', message: e.message });
     }
     // Never echo internals to the client; the log has them.
     req.log.error({ err: e }, 'request failed');
-    return sendError(reply, 500, { code: 'internal', message: 'the server failed to handle the request; it has been logged. Retry later.' });
+    return sendError(reply, 500, {
+      code: 'internal',
+      message: 'the server failed to handle the request; it has been logged. Retry later.',
+    });
   });
   app.setNotFoundHandler((req, reply) =>
-    sendError(reply, 404, { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}; the API is described at /api/docs` }),
+    sendError(reply, 404, {
+      code: 'not_found',
+      message: `no route ${req.method} ${req.url.split('?')[0]}; the API is described at /api/docs`,
+    }),
   );
 }
 

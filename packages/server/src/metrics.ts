@@ -15,13 +15,42 @@ export interface ServerMetrics {
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): ServerMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'omnicx_' });
-  const ingested = new Counter({ name: 'omnicx_events_ingested_total', help: 'Events committed to the event log', registers: [registry] });
-  const duplicates = new Counter({ name: 'omnicx_events_duplicate_total', help: 'Events accepted but already stored (repeated messageId)', registers: [registry] });
-  const rejected = new Counter({ name: 'omnicx_events_rejected_total', help: 'Ingestion requests rejected, by error code', labelNames: ['code'] as const, registers: [registry] });
-  const processed = new Counter({ name: 'omnicx_events_processed_total', help: 'Events processed by the pipeline', registers: [registry] });
-  const errors = new Counter({ name: 'omnicx_pipeline_errors_total', help: 'Pipeline batches that failed and were retried', registers: [registry] });
-  const merges = new Counter({ name: 'omnicx_identity_merges_total', help: 'Profile merges', registers: [registry] });
-  const conflicts = new Counter({ name: 'omnicx_identity_conflicts_total', help: 'Identifiers refused by identity rules', registers: [registry] });
+  const ingested = new Counter({
+    name: 'omnicx_events_ingested_total',
+    help: 'Events committed to the event log',
+    registers: [registry],
+  });
+  const duplicates = new Counter({
+    name: 'omnicx_events_duplicate_total',
+    help: 'Events accepted but already stored (repeated messageId)',
+    registers: [registry],
+  });
+  const rejected = new Counter({
+    name: 'omnicx_events_rejected_total',
+    help: 'Ingestion requests rejected, by error code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const processed = new Counter({
+    name: 'omnicx_events_processed_total',
+    help: 'Events processed by the pipeline',
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'omnicx_pipeline_errors_total',
+    help: 'Pipeline batches that failed and were retried',
+    registers: [registry],
+  });
+  const merges = new Counter({
+    name: 'omnicx_identity_merges_total',
+    help: 'Profile merges',
+    registers: [registry],
+  });
+  const conflicts = new Counter({
+    name: 'omnicx_identity_conflicts_total',
+    help: 'Identifiers refused by identity rules',
+    registers: [registry],
+  });
   const batch = new Histogram({
     name: 'omnicx_pipeline_batch_seconds',
     help: 'Time to process one pipeline batch',

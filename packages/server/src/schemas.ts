@@ -5,7 +5,9 @@ import { Type, type Static } from '@sinclair/typebox';
 export const ErrorBody = Type.Object(
   {
     error: Type.Object({
-      code: Type.String({ description: 'Stable machine-readable code, e.g. invalid_field, missing_key, not_found' }),
+      code: Type.String({
+        description: 'Stable machine-readable code, e.g. invalid_field, missing_key, not_found',
+      }),
       message: Type.String({ description: 'What was wrong and how to fix it' }),
       field: Type.Optional(Type.String({ description: 'The offending input, e.g. batch[3].userId' })),
     }),
@@ -17,13 +19,19 @@ export const Success = Type.Object({ success: Type.Literal(true) });
 
 const Json = Type.Record(Type.String(), Type.Unknown());
 const common = {
-  messageId: Type.Optional(Type.String({ maxLength: 200, description: 'Idempotency key: a repeated messageId is stored once' })),
+  messageId: Type.Optional(
+    Type.String({ maxLength: 200, description: 'Idempotency key: a repeated messageId is stored once' }),
+  ),
   userId: Type.Optional(Type.Union([Type.String(), Type.Number()])),
   anonymousId: Type.Optional(Type.Union([Type.String(), Type.Number()])),
   context: Type.Optional(
     Type.Object(
       {
-        channel: Type.Optional(Type.String({ description: 'web, app, email, sms, push, phone, ivr, store, pos, qr, social, chat, server…' })),
+        channel: Type.Optional(
+          Type.String({
+            description: 'web, app, email, sms, push, phone, ivr, store, pos, qr, social, chat, server…',
+          }),
+        ),
         touchpoint: Type.Optional(Type.String({ description: 'e.g. store-12, ivr-main, checkout-page' })),
         traits: Type.Optional(Json),
       },
@@ -39,14 +47,31 @@ const common = {
 /** Documentation of the Segment-compatible message bodies (validation is done by core with precise messages). */
 export const MessageBodies = {
   identify: Type.Object({ ...common, traits: Type.Optional(Json) }, { additionalProperties: true }),
-  track: Type.Object({ ...common, event: Type.String(), properties: Type.Optional(Json) }, { additionalProperties: true }),
-  page: Type.Object({ ...common, name: Type.Optional(Type.String()), properties: Type.Optional(Json) }, { additionalProperties: true }),
-  screen: Type.Object({ ...common, name: Type.Optional(Type.String()), properties: Type.Optional(Json) }, { additionalProperties: true }),
-  group: Type.Object({ ...common, groupId: Type.Union([Type.String(), Type.Number()]), traits: Type.Optional(Json) }, { additionalProperties: true }),
-  alias: Type.Object({ ...common, previousId: Type.Union([Type.String(), Type.Number()]) }, { additionalProperties: true }),
+  track: Type.Object(
+    { ...common, event: Type.String(), properties: Type.Optional(Json) },
+    { additionalProperties: true },
+  ),
+  page: Type.Object(
+    { ...common, name: Type.Optional(Type.String()), properties: Type.Optional(Json) },
+    { additionalProperties: true },
+  ),
+  screen: Type.Object(
+    { ...common, name: Type.Optional(Type.String()), properties: Type.Optional(Json) },
+    { additionalProperties: true },
+  ),
+  group: Type.Object(
+    { ...common, groupId: Type.Union([Type.String(), Type.Number()]), traits: Type.Optional(Json) },
+    { additionalProperties: true },
+  ),
+  alias: Type.Object(
+    { ...common, previousId: Type.Union([Type.String(), Type.Number()]) },
+    { additionalProperties: true },
+  ),
   batch: Type.Object(
     {
-      batch: Type.Array(Type.Object({ type: Type.String() }, { additionalProperties: true }), { maxItems: 2500 }),
+      batch: Type.Array(Type.Object({ type: Type.String() }, { additionalProperties: true }), {
+        maxItems: 2500,
+      }),
       context: Type.Optional(Json),
       integrations: Type.Optional(Json),
       sentAt: Type.Optional(Type.String({ format: 'date-time' })),
@@ -73,7 +98,9 @@ export const Profile = Type.Object(
     lastSeenAt: Type.String({ format: 'date-time' }),
     eventCount: Type.Number(),
     channels: Type.Array(Channel),
-    mergedFrom: Type.Array(Type.String(), { description: 'Ids of profiles merged into this one; they still resolve here' }),
+    mergedFrom: Type.Array(Type.String(), {
+      description: 'Ids of profiles merged into this one; they still resolve here',
+    }),
   },
   { $id: 'Profile' },
 );
@@ -113,7 +140,9 @@ export type LookupQuery = Static<typeof LookupQuery>;
 export const TimelineQuery = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    before: Type.Optional(Type.String({ description: 'The `next` of the previous page, or an ISO-8601 date-time' })),
+    before: Type.Optional(
+      Type.String({ description: 'The `next` of the previous page, or an ISO-8601 date-time' }),
+    ),
     channel: Type.Optional(Type.String()),
     type: Type.Optional(Type.String()),
   },
@@ -122,8 +151,15 @@ export const TimelineQuery = Type.Object(
 
 export const SearchQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ minLength: 1, description: 'Start of any identifier: email, phone (any digits), user id…' })),
-    trait: Type.Optional(Type.String({ pattern: '^[^:]+:.*$', description: 'key:value, exact match on a trait' })),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'Start of any identifier: email, phone (any digits), user id…',
+      }),
+    ),
+    trait: Type.Optional(
+      Type.String({ pattern: '^[^:]+:.*$', description: 'key:value, exact match on a trait' }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 200, default: 25 }),
     cursor: Type.Optional(Type.String()),
   },
@@ -131,7 +167,10 @@ export const SearchQuery = Type.Object(
 );
 
 export const KeyCreateBody = Type.Object(
-  { kind: Type.Union([Type.Literal('write'), Type.Literal('secret')]), name: Type.String({ minLength: 1, maxLength: 100 }) },
+  {
+    kind: Type.Union([Type.Literal('write'), Type.Literal('secret')]),
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+  },
   { additionalProperties: false },
 );
 

@@ -94,7 +94,9 @@ export async function openStore(config: StoreConfig): Promise<Store> {
   let store: Store;
   if (config.databaseUrl) {
     if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
-      throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset to use embedded SQLite)');
+      throw new Error(
+        'DATABASE_URL must be a postgres:// or postgresql:// URL (leave it unset to use embedded SQLite)',
+      );
     }
     const { db } = openPostgres(config.databaseUrl, config.poolSize);
     store = new Store(db, postgresAdapter('postgres'));

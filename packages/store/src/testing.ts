@@ -9,7 +9,11 @@ import { openPgliteStore, openStore, type Store } from './store';
 export interface TestDialect {
   name: 'sqlite' | 'pglite' | 'postgres';
   /** Opens a fresh, empty, migrated store; `cleanup` closes and deletes it. */
-  open(): Promise<{ store: Store; config: { databaseUrl?: string; dataDir?: string }; cleanup(): Promise<void> }>;
+  open(): Promise<{
+    store: Store;
+    config: { databaseUrl?: string; dataDir?: string };
+    cleanup(): Promise<void>;
+  }>;
 }
 
 let counter = 0;

@@ -46,7 +46,17 @@ for (const dialect of testDialects()) {
     });
 
     test('every table carries workspace_id', async () => {
-      const tables = ['workspaces', 'api_keys', 'events', 'profiles', 'identities', 'merges', 'identity_conflicts', 'cursors', 'erasures'];
+      const tables = [
+        'workspaces',
+        'api_keys',
+        'events',
+        'profiles',
+        'identities',
+        'merges',
+        'identity_conflicts',
+        'cursors',
+        'erasures',
+      ];
       for (const t of tables) {
         // Selecting the column fails if it does not exist, on either dialect.
         await sql`select workspace_id from ${sql.table(t)} where 1 = 0`.execute(store.db);
@@ -61,7 +71,16 @@ for (const dialect of testDialects()) {
     });
 
     test('keys are found by hash and revoked once', async () => {
-      await store.keys.insert({ workspaceId: WS, id: 'k1', kind: 'write', name: 'web', prefix: 'ocxw_ab', hash: 'h1', createdAt: 5, revokedAt: null });
+      await store.keys.insert({
+        workspaceId: WS,
+        id: 'k1',
+        kind: 'write',
+        name: 'web',
+        prefix: 'ocxw_ab',
+        hash: 'h1',
+        createdAt: 5,
+        revokedAt: null,
+      });
       assert.equal((await store.keys.findByHash('h1'))?.kind, 'write');
       assert.equal(await store.keys.findByHash('nope'), undefined);
       assert.equal(await store.keys.revoke(WS, 'k1', 9), true);
@@ -71,22 +90,38 @@ for (const dialect of testDialects()) {
     });
 
     test('append stores a repeated messageId once, within a call and across calls', async () => {
-      const r1 = await store.transaction((tx) => tx.events.append(WS, [event('m1'), event('m2'), event('m1')]));
+      const r1 = await store.transaction((tx) =>
+        tx.events.append(WS, [event('m1'), event('m2'), event('m1')]),
+      );
       assert.equal(r1.inserted, 2);
-      const r2 = await store.transaction((tx) => tx.events.append(WS, [event('m2'), event('m3', { timestamp: 3000 })]));
+      const r2 = await store.transaction((tx) =>
+        tx.events.append(WS, [event('m2'), event('m3', { timestamp: 3000 })]),
+      );
       assert.equal(r2.inserted, 1);
       const counts = await store.events.countByMessageIds(WS, ['m1', 'm2', 'm3', 'm4']);
-      assert.deepEqual([...counts.entries()].sort(), [['m1', 1], ['m2', 1], ['m3', 1]]);
+      assert.deepEqual([...counts.entries()].sort(), [
+        ['m1', 1],
+        ['m2', 1],
+        ['m3', 1],
+      ]);
     });
 
     test('the log is read in order after a cursor, and keeps Persian text byte-exact', async () => {
       const persian = 'افزودن به فهرست علاقه‌مندی‌ها';
-      await store.transaction((tx) => tx.events.append(WS, [event('m4', { name: persian, timestamp: 4000 })]));
+      await store.transaction((tx) =>
+        tx.events.append(WS, [event('m4', { name: persian, timestamp: 4000 })]),
+      );
       const all = await store.events.readAfter(WS, 0, 100);
-      assert.deepEqual(all.map((e) => e.messageId), ['m1', 'm2', 'm3', 'm4']);
+      assert.deepEqual(
+        all.map((e) => e.messageId),
+        ['m1', 'm2', 'm3', 'm4'],
+      );
       assert.ok(all.every((e, i) => i === 0 || e.seq > all[i - 1]!.seq));
       const rest = await store.events.readAfter(WS, all[1]!.seq, 100);
-      assert.deepEqual(rest.map((e) => e.messageId), ['m3', 'm4']);
+      assert.deepEqual(
+        rest.map((e) => e.messageId),
+        ['m3', 'm4'],
+      );
       assert.equal(rest[1]!.name, persian);
       assert.equal(await store.events.countAfter(WS, all[1]!.seq), 2);
       assert.equal(typeof all[0]!.timestamp, 'number');
@@ -94,51 +129,93 @@ for (const dialect of testDialects()) {
 
     test('timeline is newest first, pages by (timestamp, seq), and follows reassignment', async () => {
       const all = await store.events.readAfter(WS, 0, 100);
-      await store.events.assignProfiles(WS, all.map((e, i) => ({ seq: e.seq, profileId: i < 2 ? 'pA' : 'pB' })));
+      await store.events.assignProfiles(
+        WS,
+        all.map((e, i) => ({ seq: e.seq, profileId: i < 2 ? 'pA' : 'pB' })),
+      );
       let tl = await store.events.timeline(WS, 'pB', { limit: 10 });
-      assert.deepEqual(tl.map((e) => e.messageId), ['m4', 'm3']);
+      assert.deepEqual(
+        tl.map((e) => e.messageId),
+        ['m4', 'm3'],
+      );
       await store.events.reassignProfiles(WS, ['pA'], 'pB');
       tl = await store.events.timeline(WS, 'pB', { limit: 2 });
-      assert.deepEqual(tl.map((e) => e.messageId), ['m4', 'm3']);
+      assert.deepEqual(
+        tl.map((e) => e.messageId),
+        ['m4', 'm3'],
+      );
       const last = tl[1]!;
-      const next = await store.events.timeline(WS, 'pB', { limit: 10, before: { timestamp: last.timestamp, seq: last.seq } });
+      const next = await store.events.timeline(WS, 'pB', {
+        limit: 10,
+        before: { timestamp: last.timestamp, seq: last.seq },
+      });
       // m1 and m2 share a timestamp: the seq tie-break orders them newest first.
-      assert.deepEqual(next.map((e) => e.messageId), ['m2', 'm1']);
+      assert.deepEqual(
+        next.map((e) => e.messageId),
+        ['m2', 'm1'],
+      );
       assert.equal((await store.events.allForProfiles(WS, ['pB'])).length, 4);
     });
 
     test('identities: owners by identifier, prefix search, reassignment, first owner wins', async () => {
-      await store.identities.insertMany(WS, [
-        { type: 'email', value: 'charlotte@example.com', profileId: 'pA' },
-        { type: 'user_id', value: 'u-1', profileId: 'pA' },
-        { type: 'phone', value: '+989121234567', profileId: 'pB' },
-      ], 10);
-      await store.identities.insertMany(WS, [{ type: 'email', value: 'charlotte@example.com', profileId: 'pZ' }], 11);
+      await store.identities.insertMany(
+        WS,
+        [
+          { type: 'email', value: 'charlotte@example.com', profileId: 'pA' },
+          { type: 'user_id', value: 'u-1', profileId: 'pA' },
+          { type: 'phone', value: '+989121234567', profileId: 'pB' },
+        ],
+        10,
+      );
+      await store.identities.insertMany(
+        WS,
+        [{ type: 'email', value: 'charlotte@example.com', profileId: 'pZ' }],
+        11,
+      );
       const owners = await store.identities.findOwners(WS, [
         { type: 'email', value: 'charlotte@example.com' },
         { type: 'phone', value: '+989121234567' },
         { type: 'email', value: 'nobody@example.com' },
       ]);
       assert.deepEqual(owners.map((o) => `${o.type}:${o.profileId}`).sort(), ['email:pA', 'phone:pB']);
-      assert.deepEqual((await store.identities.findByValuePrefix(WS, 'charl', 10)).map((r) => r.value), ['charlotte@example.com']);
-      assert.deepEqual((await store.identities.findByValuePrefix(WS, '%', 10)), []);
+      assert.deepEqual(
+        (await store.identities.findByValuePrefix(WS, 'charl', 10)).map((r) => r.value),
+        ['charlotte@example.com'],
+      );
+      assert.deepEqual(await store.identities.findByValuePrefix(WS, '%', 10), []);
       await store.identities.reassign(WS, ['pB'], 'pA');
       assert.equal((await store.identities.ofProfiles(WS, ['pA'])).length, 3);
     });
 
     test('profiles upsert, follow merges, and search by trait', async () => {
-      const base = { mergedInto: null, traitTimes: {}, channels: {}, firstSeenAt: 1, eventCount: 1, createdAt: 1, updatedAt: 1 };
+      const base = {
+        mergedInto: null,
+        traitTimes: {},
+        channels: {},
+        firstSeenAt: 1,
+        eventCount: 1,
+        createdAt: 1,
+        updatedAt: 1,
+      };
       await store.profiles.upsertMany(WS, [
         { ...base, id: 'pA', traits: { plan: 'gold', name: 'شارلوت' }, lastSeenAt: 50 },
         { ...base, id: 'pB', traits: { plan: 'silver' }, lastSeenAt: 60 },
         { ...base, id: 'pC', traits: { plan: 'gold' }, lastSeenAt: 70 },
       ]);
-      await store.profiles.upsertMany(WS, [{ ...base, id: 'pA', traits: { plan: 'gold', name: 'شارلوت' }, lastSeenAt: 55, eventCount: 2 }]);
+      await store.profiles.upsertMany(WS, [
+        { ...base, id: 'pA', traits: { plan: 'gold', name: 'شارلوت' }, lastSeenAt: 55, eventCount: 2 },
+      ]);
       assert.equal((await store.profiles.get(WS, 'pA'))?.eventCount, 2);
       const gold = await store.profiles.search(WS, { trait: { key: 'plan', value: 'gold' }, limit: 10 });
-      assert.deepEqual(gold.map((p) => p.id), ['pC', 'pA']);
+      assert.deepEqual(
+        gold.map((p) => p.id),
+        ['pC', 'pA'],
+      );
       const page2 = await store.profiles.search(WS, { limit: 10, before: { lastSeenAt: 60, id: 'pB' } });
-      assert.deepEqual(page2.map((p) => p.id), ['pA']);
+      assert.deepEqual(
+        page2.map((p) => p.id),
+        ['pA'],
+      );
       await store.profiles.markMerged(WS, ['pB'], 'pA', 99);
       assert.equal((await store.profiles.get(WS, 'pB'))?.id, 'pA');
       await store.profiles.markMerged(WS, ['pA'], 'pC', 100);
@@ -149,12 +226,31 @@ for (const dialect of testDialects()) {
 
     test('merges and refused identifiers are recorded and listed', async () => {
       await store.merges.insertMerges(WS, [
-        { id: 'mg1', targetProfileId: 'pC', sourceProfileId: 'pA', eventSeq: 3, linkedBy: [{ type: 'email', value: 'c@x.com' }], createdAt: 5 },
+        {
+          id: 'mg1',
+          targetProfileId: 'pC',
+          sourceProfileId: 'pA',
+          eventSeq: 3,
+          linkedBy: [{ type: 'email', value: 'c@x.com' }],
+          createdAt: 5,
+        },
       ]);
       await store.merges.insertConflicts(WS, [
-        { id: 'cf1', profileId: 'pC', eventSeq: 4, identifierType: 'anonymous_id', identifierValue: 'tablet-1', reason: 'conflict', otherProfileId: 'pQ', detail: 'x', createdAt: 6 },
+        {
+          id: 'cf1',
+          profileId: 'pC',
+          eventSeq: 4,
+          identifierType: 'anonymous_id',
+          identifierValue: 'tablet-1',
+          reason: 'conflict',
+          otherProfileId: 'pQ',
+          detail: 'x',
+          createdAt: 6,
+        },
       ]);
-      assert.deepEqual((await store.merges.mergesInto(WS, ['pC']))[0]?.linkedBy, [{ type: 'email', value: 'c@x.com' }]);
+      assert.deepEqual((await store.merges.mergesInto(WS, ['pC']))[0]?.linkedBy, [
+        { type: 'email', value: 'c@x.com' },
+      ]);
       assert.equal((await store.merges.conflictsFor(WS, ['pQ'], 10)).length, 1);
     });
 
@@ -186,7 +282,14 @@ for (const dialect of testDialects()) {
       await store.merges.deleteForProfiles(WS, ids);
       await store.profiles.deleteMany(WS, ids);
       assert.equal(await store.profiles.get(WS, 'pC'), undefined);
-      await store.erasures.insert(WS, { id: 'er1', profileId: 'pC', eventsDeleted: n, identitiesDeleted: 3, requestedBy: 'test', createdAt: 1 });
+      await store.erasures.insert(WS, {
+        id: 'er1',
+        profileId: 'pC',
+        eventsDeleted: n,
+        identitiesDeleted: 3,
+        requestedBy: 'test',
+        createdAt: 1,
+      });
     });
   });
 }

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { importContacts, type Engine } from '@omnicx/engine';
@@ -7,7 +7,14 @@ import { sendError } from '../errors';
 import { ADMIN_SECURITY, ApiKey, ErrorBody, KeyCreateBody } from '../schemas';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const keyView = (k: ApiKeyRecord) => ({ id: k.id, kind: k.kind, name: k.name, prefix: k.prefix, createdAt: iso(k.createdAt)!, revokedAt: iso(k.revokedAt) });
+const keyView = (k: ApiKeyRecord) => ({
+  id: k.id,
+  kind: k.kind,
+  name: k.name,
+  prefix: k.prefix,
+  createdAt: iso(k.createdAt)!,
+  revokedAt: iso(k.revokedAt),
+});
 
 // A contact file can be large; 50 MB of CSV is about half a million contacts.
 const IMPORT_LIMIT = 50 * 1024 * 1024;
@@ -17,14 +24,29 @@ export async function adminRoutes(app: FastifyInstance, opts: { engine: Engine }
   const { engine } = opts;
   const security = ADMIN_SECURITY;
 
-  app.get('/api/v1/workspace', { schema: { tags: ['workspace'], security, summary: 'The workspace of the calling key' } }, async (req) => {
-    const w = await engine.workspaces.get(req.principal!.workspaceId);
-    return { id: w!.id, name: w!.name, createdAt: iso(w!.createdAt) };
-  });
+  app.get(
+    '/api/v1/workspace',
+    { schema: { tags: ['workspace'], security, summary: 'The workspace of the calling key' } },
+    async (req) => {
+      const w = await engine.workspaces.get(req.principal!.workspaceId);
+      return { id: w!.id, name: w!.name, createdAt: iso(w!.createdAt) };
+    },
+  );
 
-  app.get('/api/v1/keys', { schema: { tags: ['keys'], security, summary: "List the workspace's keys (prefixes only)", response: { 200: Type.Object({ keys: Type.Array(ApiKey) }) } } }, async (req) => ({
-    keys: (await engine.keys.list(req.principal!.workspaceId)).map(keyView),
-  }));
+  app.get(
+    '/api/v1/keys',
+    {
+      schema: {
+        tags: ['keys'],
+        security,
+        summary: "List the workspace's keys (prefixes only)",
+        response: { 200: Type.Object({ keys: Type.Array(ApiKey) }) },
+      },
+    },
+    async (req) => ({
+      keys: (await engine.keys.list(req.principal!.workspaceId)).map(keyView),
+    }),
+  );
 
   app.post<{ Body: Static<typeof KeyCreateBody> }>(
     '/api/v1/keys',
@@ -45,24 +67,48 @@ export async function adminRoutes(app: FastifyInstance, opts: { engine: Engine }
 
   app.delete<{ Params: { id: string } }>(
     '/api/v1/keys/:id',
-    { schema: { tags: ['keys'], security, summary: 'Revoke a key', params: Type.Object({ id: Type.String() }), response: { 200: Type.Object({ revoked: Type.Literal(true) }), '4xx': ErrorBody } } },
+    {
+      schema: {
+        tags: ['keys'],
+        security,
+        summary: 'Revoke a key',
+        params: Type.Object({ id: Type.String() }),
+        response: { 200: Type.Object({ revoked: Type.Literal(true) }), '4xx': ErrorBody },
+      },
+    },
     async (req, reply) => {
       if (req.params.id === req.principal!.keyId) {
-        return sendError(reply, 409, { code: 'conflict', message: 'a key cannot revoke itself: use another secret key' });
+        return sendError(reply, 409, {
+          code: 'conflict',
+          message: 'a key cannot revoke itself: use another secret key',
+        });
       }
       const done = await engine.keys.revoke(req.principal!.workspaceId, req.params.id);
-      if (!done) return sendError(reply, 404, { code: 'not_found', message: `no active key ${req.params.id} in this workspace` });
+      if (!done)
+        return sendError(reply, 404, {
+          code: 'not_found',
+          message: `no active key ${req.params.id} in this workspace`,
+        });
       return { revoked: true as const };
     },
   );
 
-  app.get('/api/v1/settings/identity', { schema: { tags: ['settings'], security, summary: 'Identity resolution rules' } }, async (req) =>
-    engine.workspaces.identityConfig(req.principal!.workspaceId),
+  app.get(
+    '/api/v1/settings/identity',
+    { schema: { tags: ['settings'], security, summary: 'Identity resolution rules' } },
+    async (req) => engine.workspaces.identityConfig(req.principal!.workspaceId),
   );
 
   app.put(
     '/api/v1/settings/identity',
-    { schema: { tags: ['settings'], security, summary: 'Replace identity resolution rules (applies to events processed from now on)', body: Type.Unknown() } },
+    {
+      schema: {
+        tags: ['settings'],
+        security,
+        summary: 'Replace identity resolution rules (applies to events processed from now on)',
+        body: Type.Unknown(),
+      },
+    },
     async (req, reply) => {
       const r = await engine.workspaces.setIdentityConfig(req.principal!.workspaceId, req.body);
       return r.ok ? r.value : sendError(reply, 400, r.error);
@@ -81,7 +127,8 @@ export async function adminRoutes(app: FastifyInstance, opts: { engine: Engine }
         schema: {
           tags: ['profiles'],
           security,
-          summary: 'Import contacts from CSV (header row; userId, email, phone columns; other columns become traits)',
+          summary:
+            'Import contacts from CSV (header row; userId, email, phone columns; other columns become traits)',
           querystring: Type.Object({ source: Type.Optional(Type.String({ maxLength: 128 })) }),
         },
       },

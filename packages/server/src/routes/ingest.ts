@@ -1,6 +1,12 @@
 import { createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_INGEST_LIMITS, MESSAGE_TYPES, parseBatch, parseMessage, type MessageType } from '@omnicx/core';
+import {
+  DEFAULT_INGEST_LIMITS,
+  MESSAGE_TYPES,
+  parseBatch,
+  parseMessage,
+  type MessageType,
+} from '@omnicx/core';
 import { newId, type Engine } from '@omnicx/engine';
 import { requireKey } from '../auth';
 import { sendError, statusFor } from '../errors';
@@ -37,14 +43,19 @@ export async function ingestRoutes(app: FastifyInstance, opts: IngestRoutesOptio
     const enc = req.headers['content-encoding']?.toLowerCase();
     if (!enc || enc === 'identity') return payload;
     if (enc !== 'gzip' && enc !== 'deflate') {
-      throw Object.assign(new Error(`Content-Encoding ${enc} is not supported: send gzip, deflate or plain JSON`), {
-        statusCode: 415,
-        code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
-      });
+      throw Object.assign(
+        new Error(`Content-Encoding ${enc} is not supported: send gzip, deflate or plain JSON`),
+        {
+          statusCode: 415,
+          code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        },
+      );
     }
     // Fastify checks Content-Length against receivedEncodedLength, and the body limit against the
     // decompressed bytes, so a small gzip bomb still stops at the limit.
-    const inflated = Object.assign(enc === 'gzip' ? createGunzip() : createInflate(), { receivedEncodedLength: 0 });
+    const inflated = Object.assign(enc === 'gzip' ? createGunzip() : createInflate(), {
+      receivedEncodedLength: 0,
+    });
     payload.on('data', (chunk: Buffer) => (inflated.receivedEncodedLength += chunk.length));
     payload.on('error', (e) => inflated.destroy(e));
     inflated.on('error', (e: Error & { statusCode?: number; code?: string }) => {

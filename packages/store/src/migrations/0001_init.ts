@@ -25,7 +25,11 @@ export async function up(db: Kysely<unknown>, a: DialectAdapter): Promise<void> 
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('revoked_at', 'bigint')
     .execute();
-  await db.schema.createIndex('api_keys_workspace').on('api_keys').columns(['workspace_id', 'kind']).execute();
+  await db.schema
+    .createIndex('api_keys_workspace')
+    .on('api_keys')
+    .columns(['workspace_id', 'kind'])
+    .execute();
 
   await db.schema
     .createTable('events')
@@ -72,8 +76,16 @@ export async function up(db: Kysely<unknown>, a: DialectAdapter): Promise<void> 
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('profiles_pk', ['workspace_id', 'id'])
     .execute();
-  await db.schema.createIndex('profiles_merged_into').on('profiles').columns(['workspace_id', 'merged_into']).execute();
-  await db.schema.createIndex('profiles_last_seen').on('profiles').columns(['workspace_id', 'last_seen_at']).execute();
+  await db.schema
+    .createIndex('profiles_merged_into')
+    .on('profiles')
+    .columns(['workspace_id', 'merged_into'])
+    .execute();
+  await db.schema
+    .createIndex('profiles_last_seen')
+    .on('profiles')
+    .columns(['workspace_id', 'last_seen_at'])
+    .execute();
 
   await db.schema
     .createTable('identities')
@@ -84,8 +96,16 @@ export async function up(db: Kysely<unknown>, a: DialectAdapter): Promise<void> 
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('identities_pk', ['workspace_id', 'type', 'value'])
     .execute();
-  await db.schema.createIndex('identities_profile').on('identities').columns(['workspace_id', 'profile_id']).execute();
-  await db.schema.createIndex('identities_value').on('identities').columns(['workspace_id', 'value']).execute();
+  await db.schema
+    .createIndex('identities_profile')
+    .on('identities')
+    .columns(['workspace_id', 'profile_id'])
+    .execute();
+  await db.schema
+    .createIndex('identities_value')
+    .on('identities')
+    .columns(['workspace_id', 'value'])
+    .execute();
 
   await db.schema
     .createTable('merges')
@@ -97,7 +117,11 @@ export async function up(db: Kysely<unknown>, a: DialectAdapter): Promise<void> 
     .addColumn('reason', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('merges_target').on('merges').columns(['workspace_id', 'target_profile_id']).execute();
+  await db.schema
+    .createIndex('merges_target')
+    .on('merges')
+    .columns(['workspace_id', 'target_profile_id'])
+    .execute();
 
   await db.schema
     .createTable('identity_conflicts')

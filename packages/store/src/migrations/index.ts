@@ -13,14 +13,24 @@ export async function migrate(db: Kysely<unknown>, adapter: DialectAdapter): Pro
   const provider: MigrationProvider = {
     getMigrations: async () =>
       Object.fromEntries(
-        Object.entries(MIGRATIONS).map(([name, m]): [string, Migration] => [name, { up: (d) => m.up(d, adapter) }]),
+        Object.entries(MIGRATIONS).map(([name, m]): [string, Migration] => [
+          name,
+          { up: (d) => m.up(d, adapter) },
+        ]),
       ),
   };
-  const migrator = new Migrator({ db, provider, migrationTableName: 'omnicx_migrations', migrationLockTableName: 'omnicx_migrations_lock' });
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'omnicx_migrations',
+    migrationLockTableName: 'omnicx_migrations_lock',
+  });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error).message ?? error)}`);
+    throw new Error(
+      `database migration ${failed?.migrationName ?? ''} failed: ${String((error as Error).message ?? error)}`,
+    );
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -89,7 +89,10 @@ export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter) {
     },
 
     /** Records which profile each event landed on. */
-    async assignProfiles(workspaceId: string, pairs: readonly { seq: number; profileId: string }[]): Promise<void> {
+    async assignProfiles(
+      workspaceId: string,
+      pairs: readonly { seq: number; profileId: string }[],
+    ): Promise<void> {
       // One statement per chunk (CASE over seq) instead of one UPDATE per event: this is the pipeline's hot path.
       for (const part of chunks(pairs, 500)) {
         const cases = sql.join(
@@ -134,7 +137,10 @@ export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter) {
       if (opts.before) {
         const b = opts.before;
         q = q.where((eb) =>
-          eb.or([eb('timestamp', '<', b.timestamp), eb.and([eb('timestamp', '=', b.timestamp), eb('seq', '<', b.seq)])]),
+          eb.or([
+            eb('timestamp', '<', b.timestamp),
+            eb.and([eb('timestamp', '=', b.timestamp), eb('seq', '<', b.seq)]),
+          ]),
         );
       }
       if (opts.channel) q = q.where('channel', '=', opts.channel);
@@ -169,7 +175,10 @@ export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter) {
     },
 
     /** Events stored per message id (for checks and tests: every acknowledged message is stored once). */
-    async countByMessageIds(workspaceId: string, messageIds: readonly string[]): Promise<Map<string, number>> {
+    async countByMessageIds(
+      workspaceId: string,
+      messageIds: readonly string[],
+    ): Promise<Map<string, number>> {
       const out = new Map<string, number>();
       for (const part of chunks(messageIds, 5000)) {
         const rows = await db

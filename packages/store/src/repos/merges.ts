@@ -70,13 +70,19 @@ export function mergesRepo(db: Kysely<Database>) {
     },
 
     /** Refused identifiers recorded against any of the given profiles, newest first. */
-    async conflictsFor(workspaceId: string, profileIds: readonly string[], limit: number): Promise<IdentityConflictRecord[]> {
+    async conflictsFor(
+      workspaceId: string,
+      profileIds: readonly string[],
+      limit: number,
+    ): Promise<IdentityConflictRecord[]> {
       if (profileIds.length === 0) return [];
       const rows = await db
         .selectFrom('identity_conflicts')
         .selectAll()
         .where('workspace_id', '=', workspaceId)
-        .where((eb) => eb.or([eb('profile_id', 'in', [...profileIds]), eb('other_profile_id', 'in', [...profileIds])]))
+        .where((eb) =>
+          eb.or([eb('profile_id', 'in', [...profileIds]), eb('other_profile_id', 'in', [...profileIds])]),
+        )
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
         .limit(limit)

@@ -96,7 +96,12 @@ export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter) {
     },
 
     /** Marks profiles as merged into `targetId`, re-pointing anything already merged into them (one hop). */
-    async markMerged(workspaceId: string, sourceIds: readonly string[], targetId: string, at: number): Promise<void> {
+    async markMerged(
+      workspaceId: string,
+      sourceIds: readonly string[],
+      targetId: string,
+      at: number,
+    ): Promise<void> {
       if (sourceIds.length === 0) return;
       await db
         .updateTable('profiles')
@@ -129,7 +134,10 @@ export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter) {
       if (s.before) {
         const b = s.before;
         q = q.where((eb) =>
-          eb.or([eb('last_seen_at', '<', b.lastSeenAt), eb.and([eb('last_seen_at', '=', b.lastSeenAt), eb('id', '<', b.id)])]),
+          eb.or([
+            eb('last_seen_at', '<', b.lastSeenAt),
+            eb.and([eb('last_seen_at', '=', b.lastSeenAt), eb('id', '<', b.id)]),
+          ]),
         );
       }
       const rows = await q.orderBy('last_seen_at', 'desc').orderBy('id', 'desc').limit(s.limit).execute();
@@ -150,7 +158,11 @@ export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter) {
     /** Deletes profiles (erasure). */
     async deleteMany(workspaceId: string, ids: readonly string[]): Promise<void> {
       if (ids.length === 0) return;
-      await db.deleteFrom('profiles').where('workspace_id', '=', workspaceId).where('id', 'in', [...ids]).execute();
+      await db
+        .deleteFrom('profiles')
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', [...ids])
+        .execute();
     },
   };
 }

@@ -15,22 +15,40 @@ export function workspacesRepo(db: Kysely<Database>) {
     async create(w: WorkspaceRecord): Promise<void> {
       await db
         .insertInto('workspaces')
-        .values({ workspace_id: w.id, name: w.name, settings: JSON.stringify(w.settings), created_at: w.createdAt })
+        .values({
+          workspace_id: w.id,
+          name: w.name,
+          settings: JSON.stringify(w.settings),
+          created_at: w.createdAt,
+        })
         .execute();
     },
     /** One workspace, or undefined. */
     async get(id: string): Promise<WorkspaceRecord | undefined> {
-      const r = await db.selectFrom('workspaces').selectAll().where('workspace_id', '=', id).executeTakeFirst();
+      const r = await db
+        .selectFrom('workspaces')
+        .selectAll()
+        .where('workspace_id', '=', id)
+        .executeTakeFirst();
       return r && toRecord(r);
     },
     /** Every workspace, oldest first. */
     async list(): Promise<WorkspaceRecord[]> {
-      const rows = await db.selectFrom('workspaces').selectAll().orderBy('created_at').orderBy('workspace_id').execute();
+      const rows = await db
+        .selectFrom('workspaces')
+        .selectAll()
+        .orderBy('created_at')
+        .orderBy('workspace_id')
+        .execute();
       return rows.map(toRecord);
     },
     /** Replaces a workspace's settings document. */
     async updateSettings(id: string, settings: Record<string, unknown>): Promise<void> {
-      await db.updateTable('workspaces').set({ settings: JSON.stringify(settings) }).where('workspace_id', '=', id).execute();
+      await db
+        .updateTable('workspaces')
+        .set({ settings: JSON.stringify(settings) })
+        .where('workspace_id', '=', id)
+        .execute();
     },
   };
 }

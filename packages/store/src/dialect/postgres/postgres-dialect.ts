@@ -12,7 +12,9 @@ export function openPostgres(url: string, poolSize = 10): { db: Kysely<Database>
     max: poolSize,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        NUMBER_OIDS.has(oid) ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        NUMBER_OIDS.has(oid)
+          ? (v: string) => Number(v)
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client that loses its connection must not crash the process; the pool replaces it.

@@ -6,7 +6,8 @@ export const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
   seqColumnType: 'integer',
   seqColumn: (col) => col.primaryKey().autoIncrement(),
-  jsonText: (column, key) => sql<string | null>`json_extract(${sql.ref(column)}, ${'$."' + key.replace(/"/g, '') + '"'})`,
+  jsonText: (column, key) =>
+    sql<string | null>`json_extract(${sql.ref(column)}, ${'$."' + key.replace(/"/g, '') + '"'})`,
   lockAppends: async () => {},
   maxParams: 30000,
 };
