@@ -102,3 +102,5 @@ export function testDialects(): TestDialect[] {
 export function processDialects(): TestDialect[] {
   return testDialects().filter((d) => d.name !== 'pglite');
 }
+
+export { dumpSchema } from './schema-dump';
