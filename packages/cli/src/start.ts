@@ -59,7 +59,9 @@ export async function start(config: Config): Promise<void> {
     }, 25000).unref();
     try {
       await app.close();
+      logger.info({}, 'HTTP server closed; draining the pipeline');
       await engine.stop();
+      logger.info({}, 'pipeline stopped; closing the database');
       await store.close();
       clearTimeout(force);
       logger.info({}, 'stopped');

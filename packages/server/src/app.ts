@@ -37,6 +37,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       : Fastify({ ...base, logger: opts.logger === true });
 
   metrics.onLag(() => opts.engine.pipeline.lag());
+
+  // Graceful close: Node closes idle keep-alive connections only once, when close starts; a connection busy
+  // at that moment would then idle until its keep-alive timeout and hold the process open. So once closing,
+  // responses say `Connection: close` and idle connections are swept until the server is closed.
+  let sweeper: NodeJS.Timeout | undefined;
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+    sweeper = setInterval(() => app.server.closeIdleConnections(), 50);
+  });
+  app.addHook('onClose', async () => clearInterval(sweeper));
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (req, reply) => {
     metrics.httpDuration.observe(
       { route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) },
