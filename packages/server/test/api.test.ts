@@ -352,23 +352,24 @@ for (const dialect of testDialects()) {
         headers: { authorization: bearer(SK) },
       });
       assert.equal(cur.statusCode, 200);
+      const config = cur.json<{ rules: unknown[] }>();
       const bad = await app.inject({
         method: 'PUT',
         url: '/api/v1/settings/identity',
         headers: { authorization: bearer(SK) },
-        payload: { ...cur.json(), maxProfilesPerMerge: 0 },
+        payload: { ...config, maxProfilesPerMerge: 0 },
       });
       assert.equal(bad.statusCode, 400);
       assert.match(bad.json().error.field, /maxProfilesPerMerge/);
       const rules = [
-        ...cur.json().rules,
+        ...config.rules,
         { type: 'loyalty_card', priority: 4, limit: 1, traits: ['loyaltyCard'] },
       ];
       const ok = await app.inject({
         method: 'PUT',
         url: '/api/v1/settings/identity',
         headers: { authorization: bearer(SK) },
-        payload: { ...cur.json(), rules },
+        payload: { ...config, rules },
       });
       assert.equal(ok.statusCode, 200);
       await track({
