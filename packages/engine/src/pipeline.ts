@@ -196,16 +196,16 @@ export class Pipeline {
     const knownUserIds = new Set(
       (await this.store.identities.findOwners(workspaceId, aliasPrev)).map((r) => r.value),
     );
-    const perEvent = events.map(
-      (e) =>
-        extractIdentifiers(
-          e,
-          config,
-          e.type === 'alias' && e.previousId && knownUserIds.has(e.previousId)
-            ? { previousIdType: USER_ID }
-            : undefined,
-        ).identifiers,
+    const extracted = events.map((e) =>
+      extractIdentifiers(
+        e,
+        config,
+        e.type === 'alias' && e.previousId && knownUserIds.has(e.previousId)
+          ? { previousIdType: USER_ID }
+          : undefined,
+      ),
     );
+    const perEvent = extracted.map((x) => x.identifiers);
 
     // Load the identity graph around the batch: owners of every identifier, then all identifiers of those owners.
     const owner = new Map<string, string>();
@@ -252,6 +252,7 @@ export class Pipeline {
       conflicts: [],
     };
 
+    const reported = new Set<string>();
     events.forEach((event, i) => {
       const seq = rows[i]!.seq;
       const identifiers = perEvent[i]!;
@@ -307,7 +308,13 @@ export class Pipeline {
         idsOf.get(targetId)!.push(id);
         w.newIdentities.push({ type: id.type, value: id.value, profileId: targetId });
       }
-      for (const d of res.dropped) {
+      // Values refused before resolution (blocklisted, malformed) are recorded too: refusals are never silent.
+      for (const d of [...extracted[i]!.dropped, ...res.dropped]) {
+        // One record per profile, identifier and reason per batch: a client that sends "null" on every
+        // event must not write a row per event.
+        const dedupe = `${targetId}\u0000${key(d.identifier)}\u0000${d.reason}`;
+        if (reported.has(dedupe)) continue;
+        reported.add(dedupe);
         w.conflicts.push({
           id: newId('idc'),
           profileId: targetId,

@@ -38,7 +38,7 @@ export function normalizeEmail(s: string): string | null {
 // Bidirectional marks are invisible but common around numbers pasted from right-to-left (Persian, Arabic) text.
 const PHONE_SEPARATORS = /[\s\-.()\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** A phone number in E.164 ("+989121234567"), reading national numbers with `defaultCountry`; null when not a possible number. */
+/** A phone number in E.164 ("+989121234567"), reading national numbers with `defaultCountry`; null when not a valid number. */
 export function normalizePhone(s: string, defaultCountry: string): string | null {
   let phone = toAsciiDigits(s).replace(PHONE_SEPARATORS, '');
   if (phone.startsWith('00')) phone = `+${phone.slice(2)}`;
@@ -46,7 +46,9 @@ export function normalizePhone(s: string, defaultCountry: string): string | null
   if (!/^\+?\d+$/.test(phone)) return null;
   try {
     const parsed = parsePhoneNumberFromString(phone, defaultCountry as CountryCode);
-    if (!parsed || !parsed.isPossible()) return null;
+    // isValid, not isPossible: "0501234567" read as Iranian is a possible length but no Iranian number, and
+    // attaching "+980501234567" would be a bogus identifier that could later merge two strangers.
+    if (!parsed || !parsed.isValid()) return null;
     return parsed.number;
   } catch {
     // The parser signals some malformed input by throwing; for identity that is simply "not a phone".
