@@ -37,7 +37,7 @@ export function buildEngine(deps: EngineDeps): Engine {
   const keys = new KeyService(deps.store, clock);
   const workspaces = new WorkspaceService(deps.store, keys, clock);
   const pipeline = new Pipeline(deps.store, workspaces, clock, logger, metrics, {
-    batchSize: deps.pipeline?.batchSize ?? 1000,
+    batchSize: deps.pipeline?.batchSize ?? 5000,
     pollMs: deps.pipeline?.pollMs ?? 1000,
   });
   const ingest = new IngestService(deps.store, metrics, () => pipeline.notify());

@@ -102,8 +102,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     store = new Store(db, postgresAdapter('postgres'));
   } else {
     const filename = join(config.dataDir ?? './data', 'omnicx.sqlite');
-    const { db } = openSqlite({ filename, synchronous: config.sqliteSynchronous });
-    store = new Store(db, sqliteAdapter);
+    const { db, close } = openSqlite({ filename, synchronous: config.sqliteSynchronous });
+    store = new Store(db, sqliteAdapter, close);
   }
   try {
     await store.migrate();

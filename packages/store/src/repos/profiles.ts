@@ -103,11 +103,20 @@ export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter) {
       at: number,
     ): Promise<void> {
       if (sourceIds.length === 0) return;
+      // Two statements, not one with `id IN … OR merged_into IN …`: SQLite plans the OR as a scan of the
+      // workspace's profiles (1.5 ms at 25k profiles, 38% of pipeline time in bench/ingest); split, each
+      // side uses its own index (0.005 ms).
       await db
         .updateTable('profiles')
         .set({ merged_into: targetId, updated_at: at })
         .where('workspace_id', '=', workspaceId)
-        .where((eb) => eb.or([eb('id', 'in', [...sourceIds]), eb('merged_into', 'in', [...sourceIds])]))
+        .where('merged_into', 'in', [...sourceIds])
+        .execute();
+      await db
+        .updateTable('profiles')
+        .set({ merged_into: targetId, updated_at: at })
+        .where('workspace_id', '=', workspaceId)
+        .where('id', 'in', [...sourceIds])
         .execute();
     },
 
