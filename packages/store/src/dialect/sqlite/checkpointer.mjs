@@ -1,6 +1,7 @@
 // Runs WAL checkpoints on a worker thread with its own connection, so the main thread's commits only append
 // to the WAL and the copy into the database file uses the second core (bench/RESULTS.md).
 // Plain JavaScript: a worker must load without the TypeScript loader.
+import { setTimeout } from 'node:timers';
 import { parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 
