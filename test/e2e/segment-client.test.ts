@@ -1,8 +1,7 @@
 // Real analytics SDKs against the real server: Charlotte's story (PRODUCT.md) sent by @segment/analytics-node
-// and by @rudderstack/rudder-sdk-node, read back through the profile API, on every server-backed dialect.
+// read back through the profile API, on every server-backed dialect.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import RudderAnalytics from '@rudderstack/rudder-sdk-node';
 import { Analytics, type IdentifyParams, type PageParams, type TrackParams } from '@segment/analytics-node';
 import { processDialects } from '@omnicx/store/testing';
 import { adminGet, type RunningServer } from '../support/server';
@@ -389,31 +388,6 @@ for (const dialect of processDialects()) {
         1,
         'channel counts are not inflated by duplicates',
       );
-    });
-
-    // RudderStack's node SDK gzips its batches by default and posts them to `${dataPlaneUrl}/v1/batch`.
-    test("@rudderstack/rudder-sdk-node delivers Charlotte's story to one profile with the same timeline", async () => {
-      const story = charlotteStory(uid('rs'));
-      const errors: unknown[] = [];
-      const rudder = new RudderAnalytics(s.writeKey, {
-        dataPlaneUrl: s.url,
-        path: '/v1/batch',
-        flushAt: 20,
-        flushInterval: 200,
-        retryCount: 0,
-        logLevel: 'error',
-        errorHandler: (e: unknown) => errors.push(e),
-      });
-      for (const st of story.steps) {
-        if (st.kind === 'page') rudder.page(st.params as unknown as RudderAnalytics.PageParams);
-        else if (st.kind === 'identify')
-          rudder.identify(st.params as unknown as RudderAnalytics.IdentifyParams);
-        else rudder.track(st.params as unknown as RudderAnalytics.TrackParams);
-      }
-      // The first message is sent at once; flush() waits for that request, then sends the rest.
-      await rudder.flush();
-      assert.deepEqual(errors, []);
-      await assertCharlotte(s, story, 'analytics-node');
     });
   });
 }
