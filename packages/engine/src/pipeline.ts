@@ -52,6 +52,7 @@ export class Pipeline {
   #again = false;
   #stopped = true;
   #timer: NodeJS.Timeout | null = null;
+  #wake: (() => void) | null = null;
   #failures = 0;
   #lock: Promise<void> = Promise.resolve();
 
@@ -78,6 +79,7 @@ export class Pipeline {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#wake?.();
     await this.#running;
   }
 
@@ -146,7 +148,15 @@ export class Pipeline {
         this.metrics.pipelineError();
         const delay = Math.min(30000, 100 * 2 ** Math.min(this.#failures, 9));
         this.logger.error({ err: e, retryInMs: delay }, 'pipeline batch failed');
-        await new Promise((r) => setTimeout(r, delay).unref());
+        // stop() ends the wait at once: a failing database must not hold up a graceful shutdown.
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, delay);
+          this.#wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        this.#wake = null;
         continue;
       }
       if (processed === 0) return;
@@ -162,7 +172,7 @@ export class Pipeline {
     const writes = await this.#decide(workspaceId, rows, config);
     const now = this.clock.now();
     await this.store.transaction(async (tx) => {
-      for (const [from, to] of groupByTarget(writes.mergedAway)) {
+      for (const [to, from] of sourcesByTarget(writes.mergedAway)) {
         await tx.identities.reassign(workspaceId, from, to);
         await tx.events.reassignProfiles(workspaceId, from, to);
         await tx.profiles.markMerged(workspaceId, from, to, now);
@@ -361,12 +371,9 @@ function toRecord(w: Working, now: number): ProfileRecord {
   };
 }
 
-function groupByTarget(mergedAway: Map<string, string>): Map<string[], string> {
+/** Survivor → the profiles merged into it, so each survivor's moves are one statement each. */
+function sourcesByTarget(mergedAway: Map<string, string>): Map<string, string[]> {
   const byTarget = new Map<string, string[]>();
-  for (const [from, to] of mergedAway) {
-    const list = byTarget.get(to) ?? [];
-    list.push(from);
-    byTarget.set(to, list);
-  }
-  return new Map([...byTarget].map(([to, from]) => [from, to]));
+  for (const [from, to] of mergedAway) byTarget.set(to, [...(byTarget.get(to) ?? []), from]);
+  return byTarget;
 }

@@ -113,6 +113,24 @@ for (const dialect of testDialects()) {
       assert.equal(p.value.eventCount, 2);
     });
 
+    test('stop() ends a retry backoff at once while the database keeps failing', async () => {
+      const { engine, ws } = await engineWithWorkspace(store);
+      await engine.ingest.append(ws, [msg('track', { userId: 'u-backoff', event: 'E' })]);
+      const original = store.transaction.bind(store);
+      store.transaction = () => Promise.reject(new Error('database unavailable'));
+      try {
+        engine.pipeline.start();
+        // Failures at ~0, 200, 600 and 1400 ms: at 1500 ms the pipeline is 100 ms into a 1600 ms backoff.
+        await new Promise((r) => setTimeout(r, 1500));
+        const started = Date.now();
+        await engine.pipeline.stop();
+        assert.ok(Date.now() - started < 500, `stop took ${Date.now() - started} ms`);
+      } finally {
+        store.transaction = original;
+      }
+      await engine.pipeline.drain();
+    });
+
     test('a new engine on the same store resumes from the stored cursor', async () => {
       const first = await engineWithWorkspace(store);
       await first.engine.ingest.append(first.ws, [
