@@ -12,7 +12,12 @@ export interface EngineDeps {
   clock?: Clock;
   logger?: Logger;
   metrics?: Metrics;
-  pipeline?: { batchSize?: number; pollMs?: number };
+  /**
+   * `inline`: process events in the ingest transaction (default: on an in-process database, SQLite, where it
+   * costs no round trips; on PostgreSQL it would hold the append lock across many round trips, so there the
+   * pipeline loop processes them).
+   */
+  pipeline?: { batchSize?: number; pollMs?: number; inline?: boolean };
 }
 
 /** The composed engine: services over one store. Start the pipeline with `engine.pipeline.start()`. */
@@ -40,7 +45,16 @@ export function buildEngine(deps: EngineDeps): Engine {
     batchSize: deps.pipeline?.batchSize ?? 5000,
     pollMs: deps.pipeline?.pollMs ?? 1000,
   });
-  const ingest = new IngestService(deps.store, metrics, () => pipeline.notify());
+  const ingest = new IngestService(
+    deps.store,
+    metrics,
+    () => pipeline.notify(),
+    5000,
+    (deps.pipeline?.inline ?? deps.store.adapter.direct !== undefined)
+      ? (tx, ws, items) => pipeline.processAppended(tx, ws, items)
+      : undefined,
+    logger,
+  );
   const profiles = new ProfileService(deps.store, workspaces, pipeline, clock);
   return {
     store: deps.store,

@@ -1,6 +1,6 @@
 import type { IncomingEvent } from '@omnicx/core';
-import type { Store } from '@omnicx/store';
-import type { Metrics } from './ports';
+import type { Store, StoreTx } from '@omnicx/store';
+import type { Logger, Metrics } from './ports';
 
 interface Pending {
   workspaceId: string;
@@ -30,6 +30,17 @@ export class IngestService {
     private readonly onCommit: () => void,
     /** Most events written by one transaction. */
     private readonly maxEventsPerCommit = 5000,
+    /**
+     * Processes the events just appended inside the same transaction (the pipeline's `processAppended`);
+     * returns false when it left them for the pipeline loop. A failure is rolled back to a savepoint and the
+     * append still commits: accepting an event never depends on processing it.
+     */
+    private readonly processInline?: (
+      tx: StoreTx,
+      workspaceId: string,
+      items: { seq: number; event: IncomingEvent }[],
+    ) => Promise<boolean>,
+    private readonly logger?: Logger,
   ) {}
 
   /** Durably appends events; resolves after commit with how many were new (duplicates are ignored). */
@@ -76,7 +87,26 @@ export class IngestService {
     try {
       results = await this.store.transaction(async (tx) => {
         const out: { inserted: number }[] = [];
-        for (const p of group) out.push(await tx.events.append(p.workspaceId, p.events));
+        const appended = new Map<string, { seq: number; event: IncomingEvent }[]>();
+        for (const p of group) {
+          const r = await tx.events.append(p.workspaceId, p.events);
+          out.push({ inserted: r.inserted });
+          let list = appended.get(p.workspaceId);
+          if (!list) appended.set(p.workspaceId, (list = []));
+          for (const a of r.appended) list.push({ seq: a.seq, event: p.events[a.index]! });
+        }
+        if (this.processInline) {
+          for (const [workspaceId, items] of appended) {
+            try {
+              await tx.savepoint('inline_process', () => this.processInline!(tx, workspaceId, items));
+            } catch (e) {
+              this.logger?.error(
+                { err: e, workspaceId },
+                'processing at ingest failed; the pipeline will retry',
+              );
+            }
+          }
+        }
         return out;
       });
     } catch (e) {

@@ -7,10 +7,11 @@ import {
   resolveIdentity,
   type Identifier,
   type IdentityConfig,
+  type IncomingEvent,
   type ProfileIdentities,
   type ProfileState,
 } from '@omnicx/core';
-import type { IdentityConflictRecord, MergeRecord, ProfileRecord, Store, StoredEvent } from '@omnicx/store';
+import type { IdentityConflictRecord, MergeRecord, ProfileRecord, Store, StoreTx } from '@omnicx/store';
 import type { Clock, Logger, Metrics } from './ports';
 import type { WorkspaceService } from './workspaces';
 import { eventFromStored } from './stored-event';
@@ -169,42 +170,89 @@ export class Pipeline {
     const rows = await this.store.events.readAfter(workspaceId, cursor, this.opts.batchSize);
     if (rows.length === 0) return 0;
     const config = await this.workspaces.identityConfig(workspaceId);
-    const writes = await this.#decide(workspaceId, rows, config);
-    const now = this.clock.now();
-    await this.store.transaction(async (tx) => {
-      for (const [to, from] of sourcesByTarget(writes.mergedAway)) {
-        await tx.identities.reassign(workspaceId, from, to);
-        await tx.events.reassignProfiles(workspaceId, from, to);
-        await tx.profiles.markMerged(workspaceId, from, to, now);
-      }
-      await tx.profiles.upsertMany(
-        workspaceId,
-        [...writes.profiles.values()].filter((w) => w.dirty).map((w) => toRecord(w, now)),
-      );
-      await tx.identities.insertMany(workspaceId, writes.newIdentities, now);
-      await tx.events.assignProfiles(workspaceId, writes.assignments);
-      await tx.merges.insertMerges(workspaceId, writes.merges);
-      await tx.merges.insertConflicts(workspaceId, writes.conflicts);
-      await tx.cursors.set(workspaceId, PIPELINE_CONSUMER, rows[rows.length - 1]!.seq, now);
+    const items = rows.map((r) => ({ seq: r.seq, event: eventFromStored(r) }));
+    const writes = await this.#decide(this.store, workspaceId, items, config);
+    const last = rows[rows.length - 1]!.seq;
+    const committed = await this.store.transaction(async (tx) => {
+      // Compare-and-set first: if ingest processed these events in its own transaction meanwhile (or another
+      // process did), this batch was decided on stale state and must not be written.
+      if (!(await tx.cursors.advance(workspaceId, PIPELINE_CONSUMER, cursor, last, this.clock.now())))
+        return false;
+      await this.#write(tx, workspaceId, writes);
+      return true;
     });
-    this.metrics.eventsProcessed(rows.length);
-    this.metrics.identityMerges(writes.merges.length);
-    this.metrics.identityConflicts(writes.conflicts.length);
-    this.metrics.pipelineBatch(performance.now() - started, rows.length);
+    if (!committed) return 0;
+    this.#count(writes, rows.length, started);
     return rows.length;
   }
 
-  /** Decides every event of the batch in memory (identity resolution + profile update). */
-  async #decide(workspaceId: string, rows: StoredEvent[], config: IdentityConfig): Promise<BatchWrites> {
+  /**
+   * Processes events inside the transaction that appended them (ingest calls this), when nothing older is
+   * waiting: the events are resolved and their profiles updated before the commit, so the log is never read
+   * back and each batch costs one commit instead of two. Returns false (and writes nothing) when there is a
+   * backlog or another writer moved the cursor; the events then wait for the pipeline loop as usual.
+   */
+  async processAppended(
+    tx: StoreTx,
+    workspaceId: string,
+    items: readonly { seq: number; event: IncomingEvent }[],
+  ): Promise<boolean> {
+    if (items.length === 0 || this.#stopped) return false;
+    const started = performance.now();
+    const first = items[0]!.seq;
+    const last = items[items.length - 1]!.seq;
+    const cursor = await tx.cursors.get(workspaceId, PIPELINE_CONSUMER);
+    const next = await tx.events.readAfter(workspaceId, cursor, 1);
+    if (next[0]?.seq !== first) return false; // older events are still waiting: keep log order
+    if (!(await tx.cursors.advance(workspaceId, PIPELINE_CONSUMER, cursor, last, this.clock.now())))
+      return false;
+    const config = await this.workspaces.identityConfig(workspaceId, tx);
+    const writes = await this.#decide(tx, workspaceId, items, config);
+    await this.#write(tx, workspaceId, writes);
+    this.#count(writes, items.length, started);
+    return true;
+  }
+
+  async #write(tx: StoreTx, workspaceId: string, writes: BatchWrites): Promise<void> {
     const now = this.clock.now();
-    const events = rows.map(eventFromStored);
+    for (const [to, from] of sourcesByTarget(writes.mergedAway)) {
+      await tx.identities.reassign(workspaceId, from, to);
+      await tx.events.reassignProfiles(workspaceId, from, to);
+      await tx.profiles.markMerged(workspaceId, from, to, now);
+    }
+    await tx.profiles.upsertMany(
+      workspaceId,
+      [...writes.profiles.values()].filter((w) => w.dirty).map((w) => toRecord(w, now)),
+    );
+    await tx.identities.insertMany(workspaceId, writes.newIdentities, now);
+    await tx.events.assignProfiles(workspaceId, writes.assignments);
+    await tx.merges.insertMerges(workspaceId, writes.merges);
+    await tx.merges.insertConflicts(workspaceId, writes.conflicts);
+  }
+
+  #count(writes: BatchWrites, events: number, started: number): void {
+    this.metrics.eventsProcessed(events);
+    this.metrics.identityMerges(writes.merges.length);
+    this.metrics.identityConflicts(writes.conflicts.length);
+    this.metrics.pipelineBatch(performance.now() - started, events);
+  }
+
+  /** Decides every event of the batch in memory (identity resolution + profile update). */
+  async #decide(
+    reader: Pick<StoreTx, 'identities' | 'profiles'>,
+    workspaceId: string,
+    items: readonly { seq: number; event: IncomingEvent }[],
+    config: IdentityConfig,
+  ): Promise<BatchWrites> {
+    const now = this.clock.now();
+    const events = items.map((x) => x.event);
 
     // alias: previousId is a user_id when one is known, otherwise an anonymous_id.
     const aliasPrev = events
       .filter((e) => e.type === 'alias' && e.previousId)
       .map((e) => ({ type: USER_ID, value: e.previousId! }));
     const knownUserIds = new Set(
-      (await this.store.identities.findOwners(workspaceId, aliasPrev)).map((r) => r.value),
+      (await reader.identities.findOwners(workspaceId, aliasPrev)).map((r) => r.value),
     );
     const extracted = events.map((e) =>
       extractIdentifiers(
@@ -219,18 +267,18 @@ export class Pipeline {
 
     // Load the identity graph around the batch: owners of every identifier, then all identifiers of those owners.
     const owner = new Map<string, string>();
-    for (const r of await this.store.identities.findOwners(workspaceId, perEvent.flat()))
+    for (const r of await reader.identities.findOwners(workspaceId, perEvent.flat()))
       owner.set(key(r), r.profileId);
     const idsOf = new Map<string, Identifier[]>();
     const ownerIds = [...new Set(owner.values())];
-    for (const r of await this.store.identities.ofProfiles(workspaceId, ownerIds)) {
+    for (const r of await reader.identities.ofProfiles(workspaceId, ownerIds)) {
       let list = idsOf.get(r.profileId);
       if (!list) idsOf.set(r.profileId, (list = []));
       list.push({ type: r.type, value: r.value });
       owner.set(key(r), r.profileId);
     }
     const profiles = new Map<string, Working>();
-    for (const p of await this.store.profiles.getMany(workspaceId, ownerIds)) {
+    for (const p of await reader.profiles.getMany(workspaceId, ownerIds)) {
       profiles.set(p.id, {
         state: {
           id: p.id,
@@ -264,7 +312,7 @@ export class Pipeline {
 
     const reported = new Set<string>();
     events.forEach((event, i) => {
-      const seq = rows[i]!.seq;
+      const seq = items[i]!.seq;
       const identifiers = perEvent[i]!;
       const owners: ProfileIdentities[] = [];
       const seen = new Set<string>();

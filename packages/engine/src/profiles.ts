@@ -268,11 +268,13 @@ export class ProfileService {
     id: string,
     requestedBy: string,
   ): Promise<Result<{ profileId: string; eventsDeleted: number; identitiesDeleted: number }>> {
-    return this.pipeline.exclusive(async () => {
-      const p = await this.store.profiles.get(workspaceId, id);
-      if (!p) return notFound(`profile ${id} does not exist`);
-      const ids = [p.id, ...(await this.store.profiles.mergedInto(workspaceId, p.id))];
-      const counts = await this.store.transaction(async (tx) => {
+    // Reads and deletes in one transaction: ingest may resolve events onto this profile in its own
+    // transactions at any moment, and the pipeline loop is held off by `exclusive`.
+    return this.pipeline.exclusive(() =>
+      this.store.transaction(async (tx) => {
+        const p = await tx.profiles.get(workspaceId, id);
+        if (!p) return notFound(`profile ${id} does not exist`);
+        const ids = [p.id, ...(await tx.profiles.mergedInto(workspaceId, p.id))];
         const eventsDeleted = await tx.events.deleteForProfiles(workspaceId, ids);
         const identitiesDeleted = await tx.identities.deleteForProfiles(workspaceId, ids);
         await tx.merges.deleteForProfiles(workspaceId, ids);
@@ -285,10 +287,9 @@ export class ProfileService {
           requestedBy,
           createdAt: this.clock.now(),
         });
-        return { eventsDeleted, identitiesDeleted };
-      });
-      return { ok: true as const, value: { profileId: p.id, ...counts } };
-    });
+        return { ok: true as const, value: { profileId: p.id, eventsDeleted, identitiesDeleted } };
+      }),
+    );
   }
 }
 

@@ -78,11 +78,18 @@ export class WorkspaceService {
     return w;
   }
 
-  /** The workspace's identity resolution rules (defaults when none are configured). */
-  async identityConfig(workspaceId: string): Promise<IdentityConfig> {
+  /**
+   * The workspace's identity resolution rules (defaults when none are configured). Inside a transaction pass
+   * its repositories as `reader`: on SQLite the store has one connection, and a read outside the transaction
+   * would wait for it to end.
+   */
+  async identityConfig(
+    workspaceId: string,
+    reader: Pick<Store, 'workspaces'> = this.store,
+  ): Promise<IdentityConfig> {
     const hit = this.#identity.get(workspaceId);
     if (hit) return hit;
-    const w = await this.store.workspaces.get(workspaceId);
+    const w = await reader.workspaces.get(workspaceId);
     const raw = w?.settings.identity;
     let config = DEFAULT_IDENTITY_CONFIG;
     if (raw !== undefined) {

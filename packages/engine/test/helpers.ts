@@ -22,13 +22,13 @@ export function msg(
 /** An engine over the store with a bootstrapped workspace; returns its id. */
 export async function engineWithWorkspace(
   store: Store,
-  opts: { batchSize?: number } = {},
+  opts: { batchSize?: number; inline?: boolean } = {},
 ): Promise<{ engine: Engine; ws: string; clock: ReturnType<typeof manualClock> }> {
   const clock = manualClock();
   const engine = buildEngine({
     store,
     clock,
-    pipeline: { batchSize: opts.batchSize ?? 1000, pollMs: 60000 },
+    pipeline: { batchSize: opts.batchSize ?? 1000, pollMs: 60000, inline: opts.inline },
   });
   const boot = await engine.workspaces.bootstrap({
     writeKey: 'wk_test_0123456789abcdef',

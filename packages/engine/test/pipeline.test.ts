@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Store } from '@omnicx/store';
 import { testDialects } from '@omnicx/store/testing';
-import { PIPELINE_CONSUMER } from '../src/index';
+import { IngestService, PIPELINE_CONSUMER, noMetrics, silentLogger } from '../src/index';
 import { engineWithWorkspace, msg } from './helpers';
 
 for (const dialect of testDialects()) {
@@ -176,6 +176,78 @@ for (const dialect of testDialects()) {
       const p = await engine.profiles.lookup(ws, 'user_id', 'u-plan');
       assert.ok(p.ok);
       assert.equal(p.value.traits.plan, 'gold');
+    });
+
+    test('with the pipeline running, ingest resolves events in its own transaction: no lag after the 200', async () => {
+      // Forced on: by default only in-process databases (SQLite) process at ingest.
+      const { engine, ws } = await engineWithWorkspace(store, { inline: true });
+      engine.pipeline.start();
+      try {
+        await engine.pipeline.drain();
+        await engine.ingest.append(ws, [
+          msg('identify', { anonymousId: 'inl-a', userId: 'inl-u', traits: { email: 'inline@example.com' } }),
+          msg('track', { userId: 'inl-u', event: 'Order Completed' }),
+        ]);
+        // No drain: the events were processed before the append committed.
+        assert.equal(await engine.pipeline.lag(), 0);
+        const r = await engine.profiles.lookup(ws, 'email', 'inline@example.com');
+        assert.ok(r.ok);
+        assert.equal(r.value.eventCount, 2);
+      } finally {
+        await engine.stop();
+      }
+    });
+
+    test('ingest leaves events to the pipeline while older events wait, so the log order holds', async () => {
+      const { engine, ws } = await engineWithWorkspace(store);
+      engine.pipeline.start();
+      try {
+        await engine.pipeline.drain();
+        // An older event committed by someone else (e.g. `omnicx import`), not yet processed.
+        const older = msg(
+          'identify',
+          { userId: 'order-u', traits: { tier: 'silver' } },
+          Date.parse('2026-11-23T09:00:00Z'),
+        );
+        await store.transaction((tx) => tx.events.append(ws, [older]));
+        const newer = msg('identify', { userId: 'order-u', traits: { tier: 'gold' } });
+        const inline = await store.transaction(async (tx) => {
+          const r = await tx.events.append(ws, [newer]);
+          return engine.pipeline.processAppended(tx, ws, [{ seq: r.appended[0]!.seq, event: newer }]);
+        });
+        assert.equal(inline, false);
+        assert.equal(await engine.pipeline.lag(), 2);
+        await engine.pipeline.drain();
+        const p = await engine.profiles.lookup(ws, 'user_id', 'order-u');
+        assert.ok(p.ok);
+        assert.equal(p.value.eventCount, 2);
+        assert.equal(p.value.traits.tier, 'gold');
+      } finally {
+        await engine.stop();
+      }
+    });
+
+    test('a failure while processing at ingest rolls back only the processing: the events are kept', async () => {
+      const { ws } = await engineWithWorkspace(store);
+      const errors: unknown[] = [];
+      const logger = { ...silentLogger, error: (o: unknown) => void errors.push(o) };
+      const ingest = new IngestService(
+        store,
+        noMetrics,
+        () => {},
+        5000,
+        async (tx, workspaceId) => {
+          await tx.events.append(workspaceId, [msg('track', { userId: 'side-effect', event: 'Half Done' })]);
+          throw new Error('processing bug');
+        },
+        logger,
+      );
+      const kept = msg('track', { userId: 'keep-me', event: 'Accepted' });
+      assert.deepEqual(await ingest.append(ws, [kept]), { inserted: 1 });
+      assert.equal((await store.events.countByMessageIds(ws, [kept.messageId])).size, 1);
+      const found = await store.events.readAfter(ws, 0, 100000);
+      assert.ok(!found.some((e) => e.userId === 'side-effect'));
+      assert.equal(errors.length, 1);
     });
   });
 }

@@ -2,6 +2,6 @@ export { Store, openStore, openPgliteStore, type StoreConfig, type StoreTx } fro
 export type { DialectAdapter } from './adapter';
 export type { Database } from './schema';
 export * from './records';
-export type { TimelineCursor } from './repos/events';
+export type { AppendedEvent, TimelineCursor } from './repos/events';
 export type { ProfileSearch } from './repos/profiles';
 export type { ErasureRecord } from './repos/erasures';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { Kysely } from 'kysely';
-import type { DialectAdapter } from './adapter';
+import { sql, type Kysely } from 'kysely';
+import type { DialectAdapter, DirectExecutor } from './adapter';
 import { openSqlite } from './dialect/sqlite/sqlite-dialect';
-import { sqliteAdapter } from './dialect/sqlite/sqlite-adapter';
+import { sqliteAdapterFor } from './dialect/sqlite/sqlite-adapter';
 import { openPostgres } from './dialect/postgres/postgres-dialect';
 import { postgresAdapter } from './dialect/postgres/postgres-adapter';
 import { openPglite, type PgliteLike } from './dialect/pglite/pglite-dialect';
@@ -18,21 +18,47 @@ import { cursorsRepo } from './repos/cursors';
 import { erasuresRepo } from './repos/erasures';
 
 /** Every repository, bound to one executor (the database, or one transaction). */
-function bindRepos(db: Kysely<Database>, adapter: DialectAdapter) {
+function bindRepos(db: Kysely<Database>, adapter: DialectAdapter, direct?: DirectExecutor) {
   return {
     workspaces: workspacesRepo(db),
     keys: keysRepo(db),
-    events: eventsRepo(db, adapter),
-    profiles: profilesRepo(db, adapter),
-    identities: identitiesRepo(db),
+    events: eventsRepo(db, adapter, direct),
+    profiles: profilesRepo(db, adapter, direct),
+    identities: identitiesRepo(db, direct),
     merges: mergesRepo(db),
     cursors: cursorsRepo(db),
     erasures: erasuresRepo(db),
   };
 }
 
-/** The repositories available inside a transaction. */
-export type StoreTx = ReturnType<typeof bindRepos>;
+/** The repositories available inside a transaction, plus savepoints. */
+export type StoreTx = ReturnType<typeof bindRepos> & {
+  /**
+   * Runs `fn` under a savepoint: if it throws, its writes are rolled back and the error rethrown, while the
+   * writes made before it in the transaction stay (the caller decides whether to commit them).
+   */
+  savepoint<T>(name: string, fn: () => Promise<T>): Promise<T>;
+};
+
+function bindTx(trx: Kysely<Database>, adapter: DialectAdapter): StoreTx {
+  return {
+    // The direct executor only inside a transaction: there the transaction holds the single connection.
+    ...bindRepos(trx, adapter, adapter.direct),
+    async savepoint<T>(name: string, fn: () => Promise<T>): Promise<T> {
+      if (!/^[a-z_]+$/.test(name)) throw new Error(`invalid savepoint name ${name}`);
+      await sql.raw(`savepoint ${name}`).execute(trx);
+      try {
+        const out = await fn();
+        await sql.raw(`release savepoint ${name}`).execute(trx);
+        return out;
+      } catch (e) {
+        await sql.raw(`rollback to savepoint ${name}`).execute(trx);
+        await sql.raw(`release savepoint ${name}`).execute(trx);
+        throw e;
+      }
+    },
+  };
+}
 
 /** The store port: repositories plus transactions, the same on SQLite and PostgreSQL. */
 export class Store {
@@ -64,7 +90,7 @@ export class Store {
 
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(bindRepos(trx, this.adapter)));
+    return this.db.transaction().execute((trx) => fn(bindTx(trx, this.adapter)));
   }
 
   /** Applies pending migrations; returns the names applied. */
@@ -102,8 +128,8 @@ export async function openStore(config: StoreConfig): Promise<Store> {
     store = new Store(db, postgresAdapter('postgres'));
   } else {
     const filename = join(config.dataDir ?? './data', 'omnicx.sqlite');
-    const { db, close } = openSqlite({ filename, synchronous: config.sqliteSynchronous });
-    store = new Store(db, sqliteAdapter, close);
+    const { db, raw, close } = openSqlite({ filename, synchronous: config.sqliteSynchronous });
+    store = new Store(db, sqliteAdapterFor(raw), close);
   }
   try {
     await store.migrate();

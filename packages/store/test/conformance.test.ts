@@ -94,10 +94,21 @@ for (const dialect of testDialects()) {
         tx.events.append(WS, [event('m1'), event('m2'), event('m1')]),
       );
       assert.equal(r1.inserted, 2);
+      // Each new row comes back with its log position and its index in the call, in log order.
+      assert.deepEqual(
+        r1.appended.map((a) => a.index),
+        [0, 1],
+      );
+      assert.ok(r1.appended[0]!.seq < r1.appended[1]!.seq);
       const r2 = await store.transaction((tx) =>
         tx.events.append(WS, [event('m2'), event('m3', { timestamp: 3000 })]),
       );
       assert.equal(r2.inserted, 1);
+      assert.deepEqual(
+        r2.appended.map((a) => a.index),
+        [1],
+      );
+      assert.ok(r2.appended[0]!.seq > r1.appended[1]!.seq);
       const counts = await store.events.countByMessageIds(WS, ['m1', 'm2', 'm3', 'm4']);
       assert.deepEqual([...counts.entries()].sort(), [
         ['m1', 1],
@@ -259,6 +270,31 @@ for (const dialect of testDialects()) {
       await store.cursors.set(WS, 'pipeline', 42, 1);
       await store.cursors.set(WS, 'pipeline', 43, 2);
       assert.equal(await store.cursors.get(WS, 'pipeline'), 43);
+    });
+
+    test('a cursor advances only from the position it is at (compare-and-set)', async () => {
+      assert.equal(await store.cursors.advance(WS, 'cas', 5, 6, 1), false); // no row: only 0 may advance
+      assert.equal(await store.cursors.advance(WS, 'cas', 0, 10, 1), true);
+      assert.equal(await store.cursors.advance(WS, 'cas', 0, 11, 1), false);
+      assert.equal(await store.cursors.advance(WS, 'cas', 9, 11, 1), false);
+      assert.equal(await store.cursors.advance(WS, 'cas', 10, 12, 2), true);
+      assert.equal(await store.cursors.get(WS, 'cas'), 12);
+    });
+
+    test('a savepoint rolls back only its own writes', async () => {
+      await store.transaction(async (tx) => {
+        await tx.events.append(WS, [event('sp-kept')]);
+        await assert.rejects(
+          tx.savepoint('test_sp', async () => {
+            await tx.events.append(WS, [event('sp-undone')]);
+            throw new Error('inner');
+          }),
+          /inner/,
+        );
+        assert.equal(await tx.savepoint('test_sp', async () => 7), 7);
+      });
+      const counts = await store.events.countByMessageIds(WS, ['sp-kept', 'sp-undone']);
+      assert.deepEqual([...counts.keys()], ['sp-kept']);
     });
 
     test('a failed transaction leaves nothing behind', async () => {

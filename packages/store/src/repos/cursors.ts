@@ -24,5 +24,34 @@ export function cursorsRepo(db: Kysely<Database>) {
         )
         .execute();
     },
+    /**
+     * Moves the cursor from `from` to `to` only if it is still at `from` (compare-and-set); false when another
+     * writer moved it first. On PostgreSQL the row stays locked until the transaction ends, so a concurrent
+     * advance from the same position waits and then fails instead of both succeeding.
+     */
+    async advance(
+      workspaceId: string,
+      consumer: string,
+      from: number,
+      to: number,
+      at: number,
+    ): Promise<boolean> {
+      const r = await db
+        .updateTable('cursors')
+        .set({ position: to, updated_at: at })
+        .where('workspace_id', '=', workspaceId)
+        .where('consumer', '=', consumer)
+        .where('position', '=', from)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) > 0) return true;
+      if (from !== 0) return false;
+      // A consumer that never ran has no row: creating it is the advance from 0.
+      const ins = await db
+        .insertInto('cursors')
+        .values({ workspace_id: workspaceId, consumer, position: to, updated_at: at })
+        .onConflict((oc) => oc.columns(['workspace_id', 'consumer']).doNothing())
+        .executeTakeFirst();
+      return Number(ins.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
   };
 }

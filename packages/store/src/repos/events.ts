@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { IncomingEvent, MessageType } from '@omnicx/core';
-import type { DialectAdapter } from '../adapter';
+import type { DialectAdapter, DirectExecutor } from '../adapter';
 import type { Database } from '../schema';
 import { chunks, type StoredEvent } from '../records';
 
@@ -28,18 +28,57 @@ export interface TimelineCursor {
   seq: number;
 }
 
+/** One event written by `append`: its position in the log and its index in the appended list. */
+export interface AppendedEvent {
+  seq: number;
+  index: number;
+}
+
 /** The event log: append-only, ordered by seq, de-duplicated by (workspace, messageId). */
-export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter) {
+const APPEND_ONE =
+  'insert into events (workspace_id, message_id, type, name, user_id, anonymous_id, profile_id, channel, ' +
+  'touchpoint, "timestamp", received_at, payload) values (?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?) ' +
+  'on conflict (workspace_id, message_id) do nothing returning seq';
+const ASSIGN_ONE = 'update events set profile_id = ? where seq = ? and workspace_id = ?';
+
+export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter, direct?: DirectExecutor) {
   return {
     /**
      * Appends events; a messageId already stored (or repeated within the call) is ignored.
      * Call inside a transaction: the append lock keeps seq order equal to commit order.
      */
-    async append(workspaceId: string, events: readonly IncomingEvent[]): Promise<{ inserted: number }> {
+    async append(
+      workspaceId: string,
+      events: readonly IncomingEvent[],
+    ): Promise<{ inserted: number; appended: AppendedEvent[] }> {
       await adapter.lockAppends(db);
-      let inserted = 0;
+      const appended: AppendedEvent[] = [];
+      if (direct) {
+        events.forEach((e, index) => {
+          const r = direct.get<{ seq: number }>(APPEND_ONE, [
+            workspaceId,
+            e.messageId,
+            e.type,
+            e.name,
+            e.userId,
+            e.anonymousId,
+            e.channel,
+            e.touchpoint,
+            e.timestamp,
+            e.receivedAt,
+            e.json,
+          ]);
+          if (r) appended.push({ seq: r.seq, index });
+        });
+        return { inserted: appended.length, appended };
+      }
+      // First index of each messageId: RETURNING gives no order guarantee on SQLite, so rows map back by id.
+      const indexOf = new Map<string, number>();
+      events.forEach((e, i) => {
+        if (!indexOf.has(e.messageId)) indexOf.set(e.messageId, i);
+      });
       for (const part of chunks(events, Math.floor(adapter.maxParams / COLUMNS))) {
-        const res = await db
+        const rows = await db
           .insertInto('events')
           .values(
             part.map((e) => ({
@@ -58,10 +97,12 @@ export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter) {
             })),
           )
           .onConflict((oc) => oc.columns(['workspace_id', 'message_id']).doNothing())
-          .executeTakeFirst();
-        inserted += Number(res.numInsertedOrUpdatedRows ?? 0);
+          .returning(['seq', 'message_id'])
+          .execute();
+        for (const r of rows) appended.push({ seq: Number(r.seq), index: indexOf.get(r.message_id)! });
       }
-      return { inserted };
+      appended.sort((a, b) => a.seq - b.seq);
+      return { inserted: appended.length, appended };
     },
 
     /** Up to `limit` events after `afterSeq`, in log order. */
@@ -93,6 +134,10 @@ export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter) {
       workspaceId: string,
       pairs: readonly { seq: number; profileId: string }[],
     ): Promise<void> {
+      if (direct) {
+        for (const p of pairs) direct.run(ASSIGN_ONE, [p.profileId, p.seq, workspaceId]);
+        return;
+      }
       // One statement per chunk (CASE over seq) instead of one UPDATE per event: this is the pipeline's hot path.
       for (const part of chunks(pairs, 500)) {
         const cases = sql.join(

@@ -1,10 +1,18 @@
 import type { Kysely } from 'kysely';
 import type { Identifier } from '@omnicx/core';
+import type { DirectExecutor } from '../adapter';
 import type { Database } from '../schema';
 import { chunks, type IdentityRow } from '../records';
 
 /** The identity graph: each (type, value) belongs to exactly one profile. */
-export function identitiesRepo(db: Kysely<Database>) {
+const OWNER_ONE = 'select profile_id from identities where workspace_id = ? and type = ? and value = ?';
+const OF_PROFILE =
+  'select type, value, profile_id from identities where workspace_id = ? and profile_id = ? order by created_at';
+const INSERT_ONE =
+  'insert into identities (workspace_id, type, value, profile_id, created_at) values (?, ?, ?, ?, ?) ' +
+  'on conflict (workspace_id, type, value) do nothing';
+
+export function identitiesRepo(db: Kysely<Database>, direct?: DirectExecutor) {
   return {
     /** Owners of the given identifiers (one query per identifier type, using the primary key). */
     async findOwners(workspaceId: string, identifiers: readonly Identifier[]): Promise<IdentityRow[]> {
@@ -15,6 +23,15 @@ export function identitiesRepo(db: Kysely<Database>) {
         set.add(id.value);
       }
       const out: IdentityRow[] = [];
+      if (direct) {
+        for (const [type, values] of byType) {
+          for (const value of values) {
+            const r = direct.get<{ profile_id: string }>(OWNER_ONE, [workspaceId, type, value]);
+            if (r) out.push({ type, value, profileId: r.profile_id });
+          }
+        }
+        return out;
+      }
       for (const [type, values] of byType) {
         for (const part of chunks([...values], 5000)) {
           const rows = await db
@@ -33,6 +50,13 @@ export function identitiesRepo(db: Kysely<Database>) {
     /** Every identifier of the given profiles. */
     async ofProfiles(workspaceId: string, profileIds: readonly string[]): Promise<IdentityRow[]> {
       const out: IdentityRow[] = [];
+      if (direct) {
+        for (const id of new Set(profileIds)) {
+          for (const r of direct.all<Database['identities']>(OF_PROFILE, [workspaceId, id]))
+            out.push({ type: r.type, value: r.value, profileId: r.profile_id });
+        }
+        return out;
+      }
       for (const part of chunks([...new Set(profileIds)], 5000)) {
         const rows = await db
           .selectFrom('identities')
@@ -62,6 +86,10 @@ export function identitiesRepo(db: Kysely<Database>) {
 
     /** Attaches new identifiers; an identifier already owned is left with its owner. */
     async insertMany(workspaceId: string, rows: readonly IdentityRow[], at: number): Promise<void> {
+      if (direct) {
+        for (const r of rows) direct.run(INSERT_ONE, [workspaceId, r.type, r.value, r.profileId, at]);
+        return;
+      }
       for (const part of chunks(rows, 2000)) {
         await db
           .insertInto('identities')

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ChannelStat } from '@omnicx/core';
-import type { DialectAdapter } from '../adapter';
+import type { DialectAdapter, DirectExecutor } from '../adapter';
 import type { Database } from '../schema';
 import { chunks, type ProfileRecord } from '../records';
 
@@ -29,11 +29,26 @@ export interface ProfileSearch {
 }
 
 /** Customer profiles. A merged-away profile keeps its row with merged_into set, so old ids still resolve. */
-export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter) {
+const GET_ONE = 'select * from profiles where workspace_id = ? and id = ?';
+const UPSERT_ONE =
+  'insert into profiles (workspace_id, id, merged_into, traits, trait_times, channels, first_seen_at, ' +
+  'last_seen_at, event_count, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+  'on conflict (workspace_id, id) do update set merged_into = excluded.merged_into, traits = excluded.traits, ' +
+  'trait_times = excluded.trait_times, channels = excluded.channels, first_seen_at = excluded.first_seen_at, ' +
+  'last_seen_at = excluded.last_seen_at, event_count = excluded.event_count, updated_at = excluded.updated_at';
+
+export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter, direct?: DirectExecutor) {
   return {
     /** Profiles by id (merged-away ones included, as stored). */
     async getMany(workspaceId: string, ids: readonly string[]): Promise<ProfileRecord[]> {
       const out: ProfileRecord[] = [];
+      if (direct) {
+        for (const id of new Set(ids)) {
+          const r = direct.get<Database['profiles']>(GET_ONE, [workspaceId, id]);
+          if (r) out.push(toRecord(r));
+        }
+        return out;
+      }
       for (const part of chunks([...new Set(ids)], 5000)) {
         const rows = await db
           .selectFrom('profiles')
@@ -61,6 +76,24 @@ export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter) {
 
     /** Inserts or replaces profiles. */
     async upsertMany(workspaceId: string, records: readonly ProfileRecord[]): Promise<void> {
+      if (direct) {
+        for (const p of records) {
+          direct.run(UPSERT_ONE, [
+            workspaceId,
+            p.id,
+            p.mergedInto,
+            JSON.stringify(p.traits),
+            JSON.stringify(p.traitTimes),
+            JSON.stringify(p.channels),
+            p.firstSeenAt,
+            p.lastSeenAt,
+            p.eventCount,
+            p.createdAt,
+            p.updatedAt,
+          ]);
+        }
+        return;
+      }
       for (const part of chunks(records, 1000)) {
         await db
           .insertInto('profiles')
