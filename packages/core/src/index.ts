@@ -13,3 +13,4 @@ export * from './identity/resolve';
 export * from './profile/types';
 export * from './profile/traits';
 export * from './profile/apply';
+export * from './segments/index';

@@ -2,6 +2,9 @@ import type { Store } from '@omnicx/store';
 import { IngestService } from './ingest';
 import { KeyService } from './keys';
 import { Pipeline } from './pipeline';
+import { SEGMENT_BUILD, SEGMENT_RECHECK, SEGMENT_REPLAY, SegmentRuntime } from './segment-runtime';
+import { SegmentService } from './segments';
+import { Scheduler } from './scheduler';
 import { ProfileService } from './profiles';
 import { WorkspaceService } from './workspaces';
 import { noMetrics, silentLogger, systemClock, type Clock, type Logger, type Metrics } from './ports';
@@ -18,6 +21,7 @@ export interface EngineDeps {
    * pipeline loop processes them).
    */
   pipeline?: { batchSize?: number; pollMs?: number; inline?: boolean };
+  scheduler?: { pollMs?: number };
 }
 
 /** The composed engine: services over one store. Start the pipeline with `engine.pipeline.start()`. */
@@ -30,6 +34,8 @@ export interface Engine {
   ingest: IngestService;
   pipeline: Pipeline;
   profiles: ProfileService;
+  segments: SegmentService;
+  scheduler: Scheduler;
   /** Stops the pipeline after its current batch and waits for in-flight appends. Does not close the store. */
   stop(): Promise<void>;
 }
@@ -41,7 +47,8 @@ export function buildEngine(deps: EngineDeps): Engine {
   const metrics = deps.metrics ?? noMetrics;
   const keys = new KeyService(deps.store, clock);
   const workspaces = new WorkspaceService(deps.store, keys, clock);
-  const pipeline = new Pipeline(deps.store, workspaces, clock, logger, metrics, {
+  const segmentRuntime = new SegmentRuntime(logger);
+  const pipeline = new Pipeline(deps.store, workspaces, clock, logger, metrics, segmentRuntime, {
     batchSize: deps.pipeline?.batchSize ?? 5000,
     pollMs: deps.pipeline?.pollMs ?? 1000,
   });
@@ -56,6 +63,28 @@ export function buildEngine(deps: EngineDeps): Engine {
     logger,
   );
   const profiles = new ProfileService(deps.store, workspaces, pipeline, clock);
+  const segments = new SegmentService(deps.store, segmentRuntime, pipeline, workspaces, clock, logger);
+  const scheduler = new Scheduler(deps.store, clock, logger, {
+    pollMs: deps.scheduler?.pollMs ?? 1000,
+    leaseMs: 60_000,
+    batch: 100,
+  });
+  scheduler.handle(SEGMENT_REPLAY, async (job) => {
+    const cursor = await segments.replayStep(job.workspaceId, (job.payload.cursor as string | null) ?? null);
+    if (cursor === null) return undefined;
+    job.payload.cursor = cursor;
+    return { again: clock.now() };
+  });
+  scheduler.handle(SEGMENT_RECHECK, (job) => segments.recheck(job.workspaceId, job.key));
+  scheduler.handle(SEGMENT_BUILD, async (job) => {
+    const r = await segments.buildStep(
+      job.workspaceId,
+      job.key,
+      Number(job.payload.version),
+      job.payload.replay !== false,
+    );
+    return r === 'more' ? { again: clock.now() } : undefined;
+  });
   return {
     store: deps.store,
     clock,
@@ -65,7 +94,10 @@ export function buildEngine(deps: EngineDeps): Engine {
     ingest,
     pipeline,
     profiles,
+    segments,
+    scheduler,
     async stop() {
+      await scheduler.stop();
       await ingest.drained();
       await pipeline.stop();
     },

@@ -7,3 +7,12 @@ export { Pipeline, PIPELINE_CONSUMER } from './pipeline';
 export { ProfileService, type ProfileView, type TimelineEntry, type ChannelView } from './profiles';
 export { importContacts, type ImportReport, type RejectedRow } from './contacts';
 export { newId } from './ids';
+export { SegmentService, type SegmentInput, type PersonaInput, type PreviewResult } from './segments';
+export {
+  SegmentRuntime,
+  SEGMENT_BUILD,
+  SEGMENT_RECHECK,
+  SEGMENT_REPLAY,
+  SYSTEM_CHANNEL,
+} from './segment-runtime';
+export { Scheduler, type JobHandler } from './scheduler';

@@ -8,6 +8,7 @@ import {
   type Identifier,
   type IdentityConfig,
   type IncomingEvent,
+  type AggregateState,
   type ProfileIdentities,
   type ProfileState,
 } from '@omnicx/core';
@@ -16,6 +17,7 @@ import type { Clock, Logger, Metrics } from './ports';
 import type { WorkspaceService } from './workspaces';
 import { eventFromStored } from './stored-event';
 import { newId } from './ids';
+import type { MembershipChange, SegmentRuntime, SegmentSubject, WorkspaceSegments } from './segment-runtime';
 
 export const PIPELINE_CONSUMER = 'pipeline';
 
@@ -26,6 +28,17 @@ interface Working {
   createdAt: number;
   mergedInto: string | null;
   dirty: boolean;
+  aggregates: AggregateState;
+  memberships: Set<string>;
+  /** Some event or merge of this batch can change its segments: evaluate them before writing. */
+  evaluate: boolean;
+}
+
+/** An event to process: its log position, and the profile it already belongs to when omnicx wrote it. */
+export interface PipelineItem {
+  seq: number;
+  event: IncomingEvent;
+  profileId?: string | null;
 }
 
 /** What one batch decided, ready to write in one transaction. */
@@ -37,7 +50,13 @@ interface BatchWrites {
   assignments: { seq: number; profileId: string }[];
   merges: MergeRecord[];
   conflicts: IdentityConflictRecord[];
+  /** Segment membership changes of the batch's profiles. */
+  changes: MembershipChange[];
+  segments: WorkspaceSegments | null;
 }
+
+/** Membership events can make other segments change: at most this many rounds per batch. */
+const MAX_DERIVED_ROUNDS = 4;
 
 /**
  * The event pipeline (ARCHITECTURE steps 2–4): reads the log in order from a stored cursor, resolves each
@@ -63,6 +82,7 @@ export class Pipeline {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
+    private readonly segments: SegmentRuntime,
     private readonly opts: { batchSize: number; pollMs: number } = { batchSize: 1000, pollMs: 1000 },
   ) {}
 
@@ -170,7 +190,7 @@ export class Pipeline {
     const rows = await this.store.events.readAfter(workspaceId, cursor, this.opts.batchSize);
     if (rows.length === 0) return 0;
     const config = await this.workspaces.identityConfig(workspaceId);
-    const items = rows.map((r) => ({ seq: r.seq, event: eventFromStored(r) }));
+    const items = rows.map((r) => ({ seq: r.seq, event: eventFromStored(r), profileId: r.profileId }));
     const writes = await this.#decide(this.store, workspaceId, items, config);
     const last = rows[rows.length - 1]!.seq;
     const committed = await this.store.transaction(async (tx) => {
@@ -178,7 +198,7 @@ export class Pipeline {
       // process did), this batch was decided on stale state and must not be written.
       if (!(await tx.cursors.advance(workspaceId, PIPELINE_CONSUMER, cursor, last, this.clock.now())))
         return false;
-      await this.#write(tx, workspaceId, writes);
+      await this.#writeAll(tx, workspaceId, writes, last, config);
       return true;
     });
     if (!committed) return 0;
@@ -192,11 +212,7 @@ export class Pipeline {
    * back and each batch costs one commit instead of two. Returns false (and writes nothing) when there is a
    * backlog or another writer moved the cursor; the events then wait for the pipeline loop as usual.
    */
-  async processAppended(
-    tx: StoreTx,
-    workspaceId: string,
-    items: readonly { seq: number; event: IncomingEvent }[],
-  ): Promise<boolean> {
+  async processAppended(tx: StoreTx, workspaceId: string, items: readonly PipelineItem[]): Promise<boolean> {
     if (items.length === 0 || this.#stopped) return false;
     const started = performance.now();
     const first = items[0]!.seq;
@@ -208,17 +224,51 @@ export class Pipeline {
       return false;
     const config = await this.workspaces.identityConfig(workspaceId, tx);
     const writes = await this.#decide(tx, workspaceId, items, config);
-    await this.#write(tx, workspaceId, writes);
+    await this.#writeAll(tx, workspaceId, writes, last, config);
     this.#count(writes, items.length, started);
     return true;
   }
 
-  async #write(tx: StoreTx, workspaceId: string, writes: BatchWrites): Promise<void> {
+  /**
+   * Writes a decided batch, then processes the events that writing produced (Segment Entered / Exited) in
+   * further rounds of the same transaction, moving the cursor past them too: the log never holds an
+   * unprocessed event omnicx wrote itself, and processing at ingest is not interrupted by a backlog.
+   */
+  async #writeAll(
+    tx: StoreTx,
+    workspaceId: string,
+    first: BatchWrites,
+    cursorAt: number,
+    config: IdentityConfig,
+  ): Promise<void> {
+    let writes = first;
+    for (let round = 0; ; round++) {
+      const derived = await this.#write(tx, workspaceId, writes);
+      if (derived.length === 0) return;
+      const last = derived[derived.length - 1]!.seq;
+      await tx.cursors.set(workspaceId, PIPELINE_CONSUMER, Math.max(last, cursorAt), this.clock.now());
+      if (round + 1 >= MAX_DERIVED_ROUNDS) {
+        // A chain of segments reacting to each other's membership events: stop here; the remaining events
+        // are processed (their profile state is already written) but their segment effects are not chased.
+        this.logger.warn(
+          { workspaceId, rounds: MAX_DERIVED_ROUNDS },
+          'segment membership events kept cascading',
+        );
+        return;
+      }
+      writes = await this.#decide(tx, workspaceId, derived, config);
+      this.metrics.eventsProcessed(derived.length);
+    }
+  }
+
+  /** Writes one decided batch; returns the events it appended (already assigned to their profile). */
+  async #write(tx: StoreTx, workspaceId: string, writes: BatchWrites): Promise<PipelineItem[]> {
     const now = this.clock.now();
     for (const [to, from] of sourcesByTarget(writes.mergedAway)) {
       await tx.identities.reassign(workspaceId, from, to);
       await tx.events.reassignProfiles(workspaceId, from, to);
       await tx.profiles.markMerged(workspaceId, from, to, now);
+      await tx.segments.reassignMembers(workspaceId, from, to);
     }
     await tx.profiles.upsertMany(
       workspaceId,
@@ -228,6 +278,27 @@ export class Pipeline {
     await tx.events.assignProfiles(workspaceId, writes.assignments);
     await tx.merges.insertMerges(workspaceId, writes.merges);
     await tx.merges.insertConflicts(workspaceId, writes.conflicts);
+    if (!writes.segments || writes.changes.length === 0) return [];
+    const events = await this.segments.write(
+      tx,
+      workspaceId,
+      writes.segments,
+      writes.changes,
+      now,
+      () => newId('job'),
+      () => newId('msg'),
+    );
+    if (events.length === 0) return [];
+    const r = await tx.events.append(
+      workspaceId,
+      events.map((e) => e.event),
+      events.map((e) => e.profileId),
+    );
+    return r.appended.map((a) => ({
+      seq: a.seq,
+      event: events[a.index]!.event,
+      profileId: events[a.index]!.profileId,
+    }));
   }
 
   #count(writes: BatchWrites, events: number, started: number): void {
@@ -239,13 +310,14 @@ export class Pipeline {
 
   /** Decides every event of the batch in memory (identity resolution + profile update). */
   async #decide(
-    reader: Pick<StoreTx, 'identities' | 'profiles'>,
+    reader: Pick<StoreTx, 'identities' | 'profiles' | 'segments' | 'computedTraits' | 'scoreModels'>,
     workspaceId: string,
-    items: readonly { seq: number; event: IncomingEvent }[],
+    items: readonly PipelineItem[],
     config: IdentityConfig,
   ): Promise<BatchWrites> {
     const now = this.clock.now();
     const events = items.map((x) => x.event);
+    const seg = await this.segments.load(workspaceId, reader);
 
     // alias: previousId is a user_id when one is known, otherwise an anonymous_id.
     const aliasPrev = events
@@ -254,14 +326,17 @@ export class Pipeline {
     const knownUserIds = new Set(
       (await reader.identities.findOwners(workspaceId, aliasPrev)).map((r) => r.value),
     );
-    const extracted = events.map((e) =>
-      extractIdentifiers(
-        e,
-        config,
-        e.type === 'alias' && e.previousId && knownUserIds.has(e.previousId)
-          ? { previousIdType: USER_ID }
-          : undefined,
-      ),
+    // Events omnicx wrote itself carry their profile: nothing to resolve.
+    const extracted = items.map((it) =>
+      it.profileId
+        ? { identifiers: [], dropped: [] }
+        : extractIdentifiers(
+            it.event,
+            config,
+            it.event.type === 'alias' && it.event.previousId && knownUserIds.has(it.event.previousId)
+              ? { previousIdType: USER_ID }
+              : undefined,
+          ),
     );
     const perEvent = extracted.map((x) => x.identifiers);
 
@@ -278,7 +353,19 @@ export class Pipeline {
       owner.set(key(r), r.profileId);
     }
     const profiles = new Map<string, Working>();
-    for (const p of await reader.profiles.getMany(workspaceId, ownerIds)) {
+    const preassigned = [...new Set(items.flatMap((it) => (it.profileId ? [it.profileId] : [])))];
+    const loaded = await reader.profiles.getMany(workspaceId, [...ownerIds, ...preassigned]);
+    // A pre-assigned profile merged away since: its events go to the survivor.
+    const survivorOf = new Map<string, string>();
+    for (const p of loaded) {
+      if (p.mergedInto === null || !preassigned.includes(p.id)) continue;
+      const survivor = await reader.profiles.get(workspaceId, p.id);
+      if (survivor) {
+        survivorOf.set(p.id, survivor.id);
+        if (!loaded.some((l) => l.id === survivor.id)) loaded.push(survivor);
+      }
+    }
+    for (const p of loaded) {
       profiles.set(p.id, {
         state: {
           id: p.id,
@@ -291,6 +378,9 @@ export class Pipeline {
         createdAt: p.createdAt,
         mergedInto: p.mergedInto,
         dirty: false,
+        aggregates: p.aggregates,
+        memberships: new Set(p.memberships),
+        evaluate: false,
       });
     }
 
@@ -308,11 +398,27 @@ export class Pipeline {
       assignments: [],
       merges: [],
       conflicts: [],
+      changes: [],
+      segments: seg,
     };
 
     const reported = new Set<string>();
     events.forEach((event, i) => {
       const seq = items[i]!.seq;
+      const pre = items[i]!.profileId;
+      if (pre) {
+        // Written by omnicx for a known profile: fold it into the aggregates and segments only (it is not
+        // a customer interaction, so counts, first/last seen and channel stats stay as they are).
+        const id = final(survivorOf.get(pre) ?? pre);
+        const target = profiles.get(id);
+        if (!target) return; // the profile was erased meanwhile
+        if (id !== pre) w.assignments.push({ seq, profileId: id });
+        if (seg) {
+          if (this.segments.fold(seg, subject(target), event, now).length > 0) target.evaluate = true;
+          target.dirty = true;
+        }
+        return;
+      }
       const identifiers = perEvent[i]!;
       const owners: ProfileIdentities[] = [];
       const seen = new Set<string>();
@@ -334,6 +440,9 @@ export class Pipeline {
           createdAt: now,
           mergedInto: null,
           dirty: true,
+          aggregates: {},
+          memberships: new Set(),
+          evaluate: true,
         });
         idsOf.set(targetId, []);
       }
@@ -342,6 +451,9 @@ export class Pipeline {
       for (const sourceId of res.merge) {
         const source = profiles.get(sourceId)!;
         target.state = mergeProfileStates(target.state, source.state);
+        if (seg) target.aggregates = this.segments.merge(seg, target.aggregates, source.aggregates);
+        for (const m of source.memberships) target.memberships.add(m);
+        target.evaluate = true;
         source.mergedInto = targetId;
         source.dirty = true;
         const moved = idsOf.get(sourceId) ?? [];
@@ -387,6 +499,7 @@ export class Pipeline {
       }
       target.state = applyEvent(target.state, event);
       target.dirty = true;
+      if (seg && this.segments.fold(seg, subject(target), event, now).length > 0) target.evaluate = true;
       w.assignments.push({ seq, profileId: targetId });
     });
 
@@ -400,8 +513,33 @@ export class Pipeline {
         if (existedBefore.has(id)) w.mergedAway.set(id, p.mergedInto);
       }
     }
+    // Segments: evaluate each profile whose events or merges can have changed an answer, once per batch.
+    if (seg) {
+      for (const p of profiles.values()) {
+        if (!p.evaluate || p.mergedInto !== null) continue;
+        const s = subject(p);
+        w.changes.push(this.segments.evaluate(seg, s, now));
+        p.aggregates = s.aggregates;
+        p.dirty = true;
+      }
+    }
     return w;
   }
+}
+
+/** A view of a working profile for segment evaluation; aggregate updates are written back through it. */
+function subject(w: Working): SegmentSubject {
+  return {
+    id: w.state.id,
+    state: w.state,
+    get aggregates() {
+      return w.aggregates;
+    },
+    set aggregates(a: AggregateState) {
+      w.aggregates = a;
+    },
+    memberships: w.memberships,
+  };
 }
 
 function toRecord(w: Working, now: number): ProfileRecord {
@@ -416,6 +554,8 @@ function toRecord(w: Working, now: number): ProfileRecord {
     eventCount: w.state.eventCount,
     createdAt: w.createdAt,
     updatedAt: now,
+    aggregates: w.aggregates,
+    memberships: [...w.memberships],
   };
 }
 

@@ -278,6 +278,8 @@ export class ProfileService {
         const eventsDeleted = await tx.events.deleteForProfiles(workspaceId, ids);
         const identitiesDeleted = await tx.identities.deleteForProfiles(workspaceId, ids);
         await tx.merges.deleteForProfiles(workspaceId, ids);
+        await tx.segments.deleteForProfiles(workspaceId, ids);
+        for (const pid of ids) await tx.jobs.cancel(workspaceId, 'segments.recheck', pid);
         await tx.profiles.deleteMany(workspaceId, ids);
         await tx.erasures.insert(workspaceId, {
           id: newId('era'),

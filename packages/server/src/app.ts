@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/admin';
 import { ingestRoutes } from './routes/ingest';
 import { opsRoutes } from './routes/ops';
 import { profileRoutes } from './routes/profiles';
+import { segmentRoutes } from './routes/segments';
 import { ErrorBody } from './schemas';
 
 /** Options for {@link buildApp}. */
@@ -93,6 +94,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     admin.addHook('preHandler', requireKey({ keys: opts.engine.keys, kinds: ['secret'] }));
     await admin.register(profileRoutes, { engine: opts.engine });
     await admin.register(adminRoutes, { engine: opts.engine });
+    await admin.register(segmentRoutes, { engine: opts.engine });
   });
   return app;
 }

@@ -1,18 +1,37 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { DomainError } from '@omnicx/core';
 
-/** The one error shape of every API: `{"error":{"code","message"[,"field"]}}`. */
-export function sendError(reply: FastifyReply, status: number, error: DomainError): FastifyReply {
-  return reply
-    .code(status)
-    .send({ error: error.field ? error : { code: error.code, message: error.message } });
+/**
+ * The one error shape of every API: `{"error":{"code","message"[,"field"][,"details"]}}`. `details` carries
+ * structured extras when the domain gives them, e.g. every rule error (each naming its node) of a refused
+ * segment, so a rule builder can mark all offending nodes at once.
+ */
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  error: DomainError & { details?: unknown },
+): FastifyReply {
+  const { code, message, field, details } = error;
+  return reply.code(status).send({
+    error: { code, message, ...(field ? { field } : {}), ...(details !== undefined ? { details } : {}) },
+  });
 }
 
-/** HTTP status for a domain error code. */
+/**
+ * HTTP status for a domain error code. Invalid input, including rules refused by core's validator
+ * (invalid_rule, unknown_operator, unknown_condition, unknown_field, unknown_unit, invalid_value,
+ * unknown_reference, segment_cycle, rule_too_large, duplicate_id…), is 400 like every other validation error;
+ * a request that is valid but conflicts with the current state (a segment a persona or rule still uses, list
+ * edits on a dynamic segment) is 409.
+ */
 export function statusFor(code: string): number {
   switch (code) {
     case 'not_found':
       return 404;
+    case 'conflict':
+    case 'in_use':
+    case 'not_a_list':
+      return 409;
     case 'event_too_large':
     case 'batch_too_large':
       return 413;

@@ -10,6 +10,12 @@ export const ErrorBody = Type.Object(
       }),
       message: Type.String({ description: 'What was wrong and how to fix it' }),
       field: Type.Optional(Type.String({ description: 'The offending input, e.g. batch[3].userId' })),
+      details: Type.Optional(
+        Type.Unknown({
+          description:
+            "Structured extras when there are any: for a refused segment rule, computed trait or score model, the list of every error, each with code, message, field (path in the rule), nodeId (the node's id) and owner",
+        }),
+      ),
     }),
   },
   { $id: 'Error' },

@@ -5,3 +5,5 @@ export * from './records';
 export type { AppendedEvent, TimelineCursor } from './repos/events';
 export type { ProfileSearch } from './repos/profiles';
 export type { ErasureRecord } from './repos/erasures';
+export type { SegmentRecord, DefinitionRecord, PersonaRecord } from './repos/segments';
+export type { JobRecord } from './repos/jobs';

@@ -1,4 +1,4 @@
-import type { ChannelStat, MessageType } from '@omnicx/core';
+import type { AggregateState, ChannelStat, MessageType } from '@omnicx/core';
 
 // What the store hands out: plain records with parsed JSON, no Kysely types.
 
@@ -49,6 +49,10 @@ export interface ProfileRecord {
   eventCount: number;
   createdAt: number;
   updatedAt: number;
+  /** Segment aggregates (core's AggregateState): counters per window bucket, kept by the pipeline. */
+  aggregates: AggregateState;
+  /** Ids of the segments and lists the profile is in now. */
+  memberships: string[];
 }
 
 export interface IdentityRow {

@@ -51,6 +51,10 @@ export interface ProfilesTable {
   event_count: number;
   created_at: number;
   updated_at: number;
+  /** Per-profile segment aggregates (JSON, core's AggregateState). */
+  aggregates: string;
+  /** Ids of the segments and lists the profile is in now (JSON array). */
+  memberships: string;
 }
 
 export interface IdentitiesTable {
@@ -112,6 +116,82 @@ export interface Database {
   identity_conflicts: IdentityConflictsTable;
   cursors: CursorsTable;
   erasures: ErasuresTable;
+  segments: SegmentsTable;
+  segment_members: SegmentMembersTable;
+  segment_sizes: SegmentSizesTable;
+  computed_traits: DefinitionsTable;
+  score_models: DefinitionsTable;
+  personas: PersonasTable;
+  jobs: JobsTable;
+}
+
+export interface SegmentsTable {
+  workspace_id: string;
+  id: string;
+  kind: 'dynamic' | 'list';
+  name: string;
+  description: string;
+  rule: string | null;
+  status: 'building' | 'ready';
+  version: number;
+  build_done: number;
+  build_total: number;
+  build_cursor: string | null;
+  size: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SegmentMembersTable {
+  workspace_id: string;
+  segment_id: string;
+  profile_id: string;
+  since: number;
+}
+
+export interface SegmentSizesTable {
+  workspace_id: string;
+  segment_id: string;
+  hour: number;
+  size: number;
+}
+
+/** Computed traits and score models: a named JSON definition validated by core. */
+export interface DefinitionsTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  definition: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PersonasTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  description: string;
+  goals: string;
+  critical_needs: string;
+  preferred_channels: string;
+  image_url: string | null;
+  segment_id: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JobsTable {
+  workspace_id: string;
+  id: string;
+  kind: string;
+  key: string;
+  run_at: number;
+  payload: string;
+  attempts: Generated<number>;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
 }
 
 /** Used by code that reads `COUNT(*)`-style aggregates whose driver type differs by dialect. */

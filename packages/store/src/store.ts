@@ -16,6 +16,8 @@ import { identitiesRepo } from './repos/identities';
 import { mergesRepo } from './repos/merges';
 import { cursorsRepo } from './repos/cursors';
 import { erasuresRepo } from './repos/erasures';
+import { definitionsRepo, personasRepo, segmentsRepo } from './repos/segments';
+import { jobsRepo } from './repos/jobs';
 
 /** Every repository, bound to one executor (the database, or one transaction). */
 function bindRepos(db: Kysely<Database>, adapter: DialectAdapter, direct?: DirectExecutor) {
@@ -28,6 +30,11 @@ function bindRepos(db: Kysely<Database>, adapter: DialectAdapter, direct?: Direc
     merges: mergesRepo(db),
     cursors: cursorsRepo(db),
     erasures: erasuresRepo(db),
+    segments: segmentsRepo(db),
+    computedTraits: definitionsRepo(db, 'computed_traits'),
+    scoreModels: definitionsRepo(db, 'score_models'),
+    personas: personasRepo(db),
+    jobs: jobsRepo(db),
   };
 }
 
@@ -70,6 +77,11 @@ export class Store {
   readonly merges;
   readonly cursors;
   readonly erasures;
+  readonly segments;
+  readonly computedTraits;
+  readonly scoreModels;
+  readonly personas;
+  readonly jobs;
 
   constructor(
     /** Exposed for the conformance suite and schema dumps only; application code uses the repositories. */
@@ -86,6 +98,11 @@ export class Store {
     this.merges = r.merges;
     this.cursors = r.cursors;
     this.erasures = r.erasures;
+    this.segments = r.segments;
+    this.computedTraits = r.computedTraits;
+    this.scoreModels = r.scoreModels;
+    this.personas = r.personas;
+    this.jobs = r.jobs;
   }
 
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */

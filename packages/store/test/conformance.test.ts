@@ -207,16 +207,34 @@ for (const dialect of testDialects()) {
         eventCount: 1,
         createdAt: 1,
         updatedAt: 1,
+        aggregates: {},
+        memberships: [] as string[],
       };
       await store.profiles.upsertMany(WS, [
         { ...base, id: 'pA', traits: { plan: 'gold', name: 'شارلوت' }, lastSeenAt: 50 },
         { ...base, id: 'pB', traits: { plan: 'silver' }, lastSeenAt: 60 },
         { ...base, id: 'pC', traits: { plan: 'gold' }, lastSeenAt: 70 },
       ]);
-      await store.profiles.upsertMany(WS, [
-        { ...base, id: 'pA', traits: { plan: 'gold', name: 'شارلوت' }, lastSeenAt: 55, eventCount: 2 },
-      ]);
-      assert.equal((await store.profiles.get(WS, 'pA'))?.eventCount, 2);
+      // Inside a transaction (the pipeline's path: on SQLite the direct executor) and with segment state.
+      await store.transaction((tx) =>
+        tx.profiles.upsertMany(WS, [
+          {
+            ...base,
+            id: 'pA',
+            traits: { plan: 'gold', name: 'شارلوت' },
+            lastSeenAt: 55,
+            eventCount: 2,
+            aggregates: { a1: [1, 2, 3] },
+            memberships: ['seg_vip'],
+          },
+        ]),
+      );
+      const pA = await store.profiles.get(WS, 'pA');
+      assert.equal(pA?.eventCount, 2);
+      assert.deepEqual(pA?.aggregates, { a1: [1, 2, 3] });
+      assert.deepEqual(pA?.memberships, ['seg_vip']);
+      const inTx = await store.transaction((tx) => tx.profiles.getMany(WS, ['pA', 'pB', 'nope']));
+      assert.deepEqual(inTx.map((p) => p.id).sort(), ['pA', 'pB']);
       const gold = await store.profiles.search(WS, { trait: { key: 'plan', value: 'gold' }, limit: 10 });
       assert.deepEqual(
         gold.map((p) => p.id),
@@ -279,6 +297,32 @@ for (const dialect of testDialects()) {
       assert.equal(await store.cursors.advance(WS, 'cas', 9, 11, 1), false);
       assert.equal(await store.cursors.advance(WS, 'cas', 10, 12, 2), true);
       assert.equal(await store.cursors.get(WS, 'cas'), 12);
+    });
+
+    test('jobs: one per key, moved by scheduling again, claimed once with a lease, retried after failure', async () => {
+      await store.jobs.schedule(WS, { id: 'j1', kind: 'k', key: 'p1', runAt: 100 }, 1);
+      await store.jobs.schedule(WS, { id: 'j1b', kind: 'k', key: 'p1', runAt: 200 }, 1); // moves j1
+      await store.jobs.schedule(WS, { id: 'j2', kind: 'k', key: 'p2', runAt: 150, payload: { a: 'ب' } }, 1);
+      await store.jobs.schedule(WS, { id: 'j2b', kind: 'k', key: 'p2', runAt: 300 }, 1, 'earliest'); // stays 150
+      assert.equal((await store.jobs.get(WS, 'k', 'p1'))?.runAt, 200);
+      assert.equal((await store.jobs.get(WS, 'k', 'p2'))?.runAt, 150);
+      assert.equal(await store.jobs.nextRunAt(), 150);
+      assert.deepEqual(await store.jobs.claimDue(149, 10, 'r1', 1000), []);
+      const claimed = await store.jobs.claimDue(250, 10, 'r1', 1000);
+      assert.deepEqual(
+        claimed.map((j) => j.key),
+        ['p2', 'p1'],
+      );
+      assert.deepEqual(await store.jobs.claimDue(250, 10, 'r2', 1000), []); // leased
+      await store.jobs.complete(claimed[0]!.id, 'r1', claimed[0]!.runAt);
+      await store.jobs.fail(claimed[1]!.id, 'r1', 'boom', 5000);
+      assert.equal(await store.jobs.get(WS, 'k', 'p2'), undefined);
+      const failed = await store.jobs.get(WS, 'k', 'p1');
+      assert.equal(failed?.attempts, 1);
+      assert.equal(failed?.lastError, 'boom');
+      assert.equal(failed?.runAt, 5000);
+      await store.jobs.cancel(WS, 'k', 'p1');
+      assert.equal(await store.jobs.count(WS, 'k'), 0);
     });
 
     test('a savepoint rolls back only its own writes', async () => {

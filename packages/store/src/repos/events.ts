@@ -37,7 +37,7 @@ export interface AppendedEvent {
 /** The event log: append-only, ordered by seq, de-duplicated by (workspace, messageId). */
 const APPEND_ONE =
   'insert into events (workspace_id, message_id, type, name, user_id, anonymous_id, profile_id, channel, ' +
-  'touchpoint, "timestamp", received_at, payload) values (?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?, ?) ' +
+  'touchpoint, "timestamp", received_at, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
   'on conflict (workspace_id, message_id) do nothing returning seq';
 const ASSIGN_ONE = 'update events set profile_id = ? where seq = ? and workspace_id = ?';
 
@@ -50,6 +50,8 @@ export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter, direct
     async append(
       workspaceId: string,
       events: readonly IncomingEvent[],
+      /** The profile of each event, for events omnicx writes for a known profile (else unassigned). */
+      profileIds?: readonly (string | null)[],
     ): Promise<{ inserted: number; appended: AppendedEvent[] }> {
       await adapter.lockAppends(db);
       const appended: AppendedEvent[] = [];
@@ -62,6 +64,7 @@ export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter, direct
             e.name,
             e.userId,
             e.anonymousId,
+            profileIds?.[index] ?? null,
             e.channel,
             e.touchpoint,
             e.timestamp,
@@ -84,11 +87,11 @@ export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter, direct
             part.map((e) => ({
               workspace_id: workspaceId,
               message_id: e.messageId,
+              profile_id: profileIds?.[indexOf.get(e.messageId)!] ?? null,
               type: e.type,
               name: e.name,
               user_id: e.userId,
               anonymous_id: e.anonymousId,
-              profile_id: null,
               channel: e.channel,
               touchpoint: e.touchpoint,
               timestamp: e.timestamp,

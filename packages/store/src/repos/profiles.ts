@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ChannelStat } from '@omnicx/core';
+import type { AggregateState, ChannelStat } from '@omnicx/core';
 import type { DialectAdapter, DirectExecutor } from '../adapter';
 import type { Database } from '../schema';
 import { chunks, type ProfileRecord } from '../records';
@@ -15,6 +15,8 @@ const toRecord = (r: Database['profiles']): ProfileRecord => ({
   eventCount: r.event_count,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  aggregates: JSON.parse(r.aggregates) as AggregateState,
+  memberships: JSON.parse(r.memberships) as string[],
 });
 
 /** Options for listing profiles. */
@@ -29,13 +31,17 @@ export interface ProfileSearch {
 }
 
 /** Customer profiles. A merged-away profile keeps its row with merged_into set, so old ids still resolve. */
+const PAGE_AFTER =
+  'select * from profiles where workspace_id = ? and merged_into is null and id > ? order by id limit ?';
 const GET_ONE = 'select * from profiles where workspace_id = ? and id = ?';
 const UPSERT_ONE =
   'insert into profiles (workspace_id, id, merged_into, traits, trait_times, channels, first_seen_at, ' +
-  'last_seen_at, event_count, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+  'last_seen_at, event_count, created_at, updated_at, aggregates, memberships) ' +
+  'values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
   'on conflict (workspace_id, id) do update set merged_into = excluded.merged_into, traits = excluded.traits, ' +
   'trait_times = excluded.trait_times, channels = excluded.channels, first_seen_at = excluded.first_seen_at, ' +
-  'last_seen_at = excluded.last_seen_at, event_count = excluded.event_count, updated_at = excluded.updated_at';
+  'last_seen_at = excluded.last_seen_at, event_count = excluded.event_count, updated_at = excluded.updated_at, ' +
+  'aggregates = excluded.aggregates, memberships = excluded.memberships';
 
 export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter, direct?: DirectExecutor) {
   return {
@@ -90,6 +96,8 @@ export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter, dire
             p.eventCount,
             p.createdAt,
             p.updatedAt,
+            JSON.stringify(p.aggregates),
+            JSON.stringify(p.memberships),
           ]);
         }
         return;
@@ -110,6 +118,8 @@ export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter, dire
               event_count: p.eventCount,
               created_at: p.createdAt,
               updated_at: p.updatedAt,
+              aggregates: JSON.stringify(p.aggregates),
+              memberships: JSON.stringify(p.memberships),
             })),
           )
           .onConflict((oc) =>
@@ -122,6 +132,8 @@ export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter, dire
               last_seen_at: eb.ref('excluded.last_seen_at'),
               event_count: eb.ref('excluded.event_count'),
               updated_at: eb.ref('excluded.updated_at'),
+              aggregates: eb.ref('excluded.aggregates'),
+              memberships: eb.ref('excluded.memberships'),
             })),
           )
           .execute();
@@ -195,6 +207,23 @@ export function profilesRepo(db: Kysely<Database>, adapter: DialectAdapter, dire
         .where('merged_into', 'is', null)
         .executeTakeFirstOrThrow();
       return Number(r.n);
+    },
+
+    /** Live profiles in id order after `afterId` (keyset paging over every profile: segment builds). */
+    async pageAfter(workspaceId: string, afterId: string | null, limit: number): Promise<ProfileRecord[]> {
+      if (direct) {
+        return direct
+          .all<Database['profiles']>(PAGE_AFTER, [workspaceId, afterId ?? '', limit])
+          .map(toRecord);
+      }
+      let q = db
+        .selectFrom('profiles')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('merged_into', 'is', null);
+      if (afterId !== null) q = q.where('id', '>', afterId);
+      const rows = await q.orderBy('id').limit(limit).execute();
+      return rows.map(toRecord);
     },
 
     /** Deletes profiles (erasure). */
