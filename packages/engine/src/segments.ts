@@ -628,7 +628,7 @@ export class SegmentService {
         // The list's own Entered / Exited events, like a dynamic segment's.
         const names = new Map([[listId, seg.name]]);
         const name = op === 'add' ? SEGMENT_ENTERED : SEGMENT_EXITED;
-        const events = changedIds.map((pid) => membershipEvent(name, listId, { names }, now, newId('msg')));
+        const events = changedIds.map(() => membershipEvent(name, listId, { names }, now, newId('msg')));
         if (events.length > 0) await tx.events.append(workspaceId, events, changedIds);
         await tx.segments.recordSize(workspaceId, listId, now);
         return { ok: true as const, value: { changed, unknown } };
