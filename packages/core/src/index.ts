@@ -14,3 +14,4 @@ export * from './profile/types';
 export * from './profile/traits';
 export * from './profile/apply';
 export * from './segments/index';
+export * from './text/index';
