@@ -132,7 +132,6 @@ const rule = {
     { condition: { type: 'channel', channel: 'app', window: { last: 90, unit: 'days' } } },
   ],
 };
-engine.segments.listDefinitions(ws, 'computed'); // warm the statement paths
 t = performance.now();
 const seg = await engine.segments.create(ws, { name: 'app users 25–45 in three cities', rule });
 if (!seg.ok) throw new Error(seg.error.message);

@@ -63,7 +63,7 @@ export function buildEngine(deps: EngineDeps): Engine {
     logger,
   );
   const profiles = new ProfileService(deps.store, workspaces, pipeline, clock);
-  const segments = new SegmentService(deps.store, segmentRuntime, pipeline, workspaces, clock, logger);
+  const segments = new SegmentService(deps.store, segmentRuntime, pipeline, workspaces, clock);
   const scheduler = new Scheduler(deps.store, clock, logger, {
     pollMs: deps.scheduler?.pollMs ?? 1000,
     leaseMs: 60_000,

@@ -15,7 +15,7 @@ import {
 import type { IdentityConflictRecord, MergeRecord, ProfileRecord, Store, StoreTx } from '@omnicx/store';
 import type { Clock, Logger, Metrics } from './ports';
 import type { WorkspaceService } from './workspaces';
-import { eventFromStored } from './stored-event';
+import { eventFromStored, profileStateOf } from './stored-event';
 import { newId } from './ids';
 import type { MembershipChange, SegmentRuntime, SegmentSubject, WorkspaceSegments } from './segment-runtime';
 
@@ -354,11 +354,12 @@ export class Pipeline {
     }
     const profiles = new Map<string, Working>();
     const preassigned = [...new Set(items.flatMap((it) => (it.profileId ? [it.profileId] : [])))];
+    const preassignedSet = new Set(preassigned);
     const loaded = await reader.profiles.getMany(workspaceId, [...ownerIds, ...preassigned]);
     // A pre-assigned profile merged away since: its events go to the survivor.
     const survivorOf = new Map<string, string>();
     for (const p of loaded) {
-      if (p.mergedInto === null || !preassigned.includes(p.id)) continue;
+      if (p.mergedInto === null || !preassignedSet.has(p.id)) continue;
       const survivor = await reader.profiles.get(workspaceId, p.id);
       if (survivor) {
         survivorOf.set(p.id, survivor.id);
@@ -367,14 +368,7 @@ export class Pipeline {
     }
     for (const p of loaded) {
       profiles.set(p.id, {
-        state: {
-          id: p.id,
-          traits: { values: p.traits, updatedAt: p.traitTimes },
-          firstSeenAt: p.firstSeenAt,
-          lastSeenAt: p.lastSeenAt,
-          eventCount: p.eventCount,
-          channels: p.channels,
-        },
+        state: profileStateOf(p),
         createdAt: p.createdAt,
         mergedInto: p.mergedInto,
         dirty: false,

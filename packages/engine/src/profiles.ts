@@ -4,6 +4,7 @@ import type { Clock } from './ports';
 import type { Pipeline } from './pipeline';
 import type { WorkspaceService } from './workspaces';
 import { newId } from './ids';
+import { SEGMENT_RECHECK } from './segment-runtime';
 
 /** A profile as the API shows it. */
 export interface ProfileView {
@@ -279,7 +280,7 @@ export class ProfileService {
         const identitiesDeleted = await tx.identities.deleteForProfiles(workspaceId, ids);
         await tx.merges.deleteForProfiles(workspaceId, ids);
         await tx.segments.deleteForProfiles(workspaceId, ids);
-        for (const pid of ids) await tx.jobs.cancel(workspaceId, 'segments.recheck', pid);
+        for (const pid of ids) await tx.jobs.cancel(workspaceId, SEGMENT_RECHECK, pid);
         await tx.profiles.deleteMany(workspaceId, ids);
         await tx.erasures.insert(workspaceId, {
           id: newId('era'),

@@ -95,7 +95,7 @@ export class Scheduler {
           );
         }
       }
-      if (this.#stopped && this.#timer === null) return total;
+      if (this.#stopped) return total; // stop() waits for this run: finish the claimed batch, no more
     }
   }
 }

@@ -245,6 +245,7 @@ async function compileWorkspace(
   const dynamicRecords = segments.filter((s) => s.kind === 'dynamic');
   if (dynamicRecords.length === 0 && computed.length === 0 && scores.length === 0) return null;
   const lists = new Set(segments.filter((s) => s.kind === 'list').map((s) => s.id));
+  const dynamicIds = new Set(dynamicRecords.map((s) => s.id));
   const defs = {
     segments: dynamicRecords.map((s) => ({ id: s.id, name: s.name, rule: s.rule })),
     computedTraits: computed.map((c) => ({ ...(c.definition as object), id: c.id, name: c.name })),
@@ -260,7 +261,7 @@ async function compileWorkspace(
   }
   return {
     compiled: r.value,
-    dynamic: r.value.order.filter((id) => dynamicRecords.some((s) => s.id === id)),
+    dynamic: r.value.order.filter((id) => dynamicIds.has(id)),
     lists,
     names: new Map(segments.map((s) => [s.id, s.name])),
     building: new Map(

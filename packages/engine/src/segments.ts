@@ -9,6 +9,7 @@ import {
   scoreAt,
   type CompiledSegments,
   type ComputedValue,
+  type IncomingEvent,
   type DomainError,
   type Result,
   type RuleError,
@@ -23,7 +24,7 @@ import type {
   StoreTx,
 } from '@omnicx/store';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Clock, Logger } from './ports';
+import type { Clock } from './ports';
 import type { Pipeline } from './pipeline';
 import type { WorkspaceService } from './workspaces';
 import {
@@ -35,7 +36,7 @@ import {
   type SegmentRuntime,
   type WorkspaceSegments,
 } from './segment-runtime';
-import { eventFromStored } from './stored-event';
+import { eventsByProfile, profileStateOf } from './stored-event';
 import { newId } from './ids';
 
 /** Profiles evaluated per build step (one transaction each). */
@@ -92,7 +93,6 @@ export class SegmentService {
     private readonly pipeline: Pipeline,
     private readonly workspaces: WorkspaceService,
     private readonly clock: Clock,
-    private readonly logger: Logger,
   ) {}
 
   // ---- definitions -------------------------------------------------------------------------------------
@@ -343,15 +343,11 @@ export class SegmentService {
       return this.store.transaction(async (tx) => {
         const page = await tx.profiles.pageAfter(workspaceId, cursor, BUILD_PAGE);
         if (page.length === 0) return null;
-        const events = new Map<string, ReturnType<typeof eventFromStored>[]>();
-        for (const e of await tx.events.allForProfiles(
+        const events = await eventsByProfile(
+          tx,
           workspaceId,
           page.map((p) => p.id),
-        )) {
-          const list = events.get(e.profileId!) ?? [];
-          list.push(eventFromStored(e));
-          events.set(e.profileId!, list);
-        }
+        );
         await tx.profiles.upsertMany(
           workspaceId,
           page.map((p) => ({ ...p, aggregates: replayState(ws.compiled, events.get(p.id) ?? [], now) })),
@@ -389,30 +385,20 @@ export class SegmentService {
     opts: { replay: boolean; only?: string[] },
   ): Promise<void> {
     const replay = opts.replay;
-    const eventsOf = new Map<string, ReturnType<typeof eventFromStored>[]>();
-    if (replay && ws.compiled.aggregates.size > 0) {
-      for (const e of await tx.events.allForProfiles(
-        workspaceId,
-        page.map((p) => p.id),
-      )) {
-        const list = eventsOf.get(e.profileId!) ?? [];
-        list.push(eventFromStored(e));
-        eventsOf.set(e.profileId!, list);
-      }
-    }
+    const eventsOf =
+      replay && ws.compiled.aggregates.size > 0
+        ? await eventsByProfile(
+            tx,
+            workspaceId,
+            page.map((p) => p.id),
+          )
+        : new Map<string, IncomingEvent[]>();
     const changes = [];
     const records: ProfileRecord[] = [];
     for (const p of page) {
       const subject = {
         id: p.id,
-        state: {
-          id: p.id,
-          traits: { values: p.traits, updatedAt: p.traitTimes },
-          firstSeenAt: p.firstSeenAt,
-          lastSeenAt: p.lastSeenAt,
-          eventCount: p.eventCount,
-          channels: p.channels,
-        },
+        state: profileStateOf(p),
         aggregates:
           replay && ws.compiled.aggregates.size > 0
             ? replayState(ws.compiled, eventsOf.get(p.id) ?? [], now)
@@ -491,27 +477,17 @@ export class SegmentService {
     for (;;) {
       const page = await this.store.profiles.pageAfter(workspaceId, cursor, BUILD_PAGE);
       if (page.length === 0) break;
-      const events = new Map<string, ReturnType<typeof eventFromStored>[]>();
-      if (compiled.value.aggregates.size > 0) {
-        for (const e of await this.store.events.allForProfiles(
-          workspaceId,
-          page.map((p) => p.id),
-        )) {
-          const list = events.get(e.profileId!) ?? [];
-          list.push(eventFromStored(e));
-          events.set(e.profileId!, list);
-        }
-      }
+      const events =
+        compiled.value.aggregates.size > 0
+          ? await eventsByProfile(
+              this.store,
+              workspaceId,
+              page.map((p) => p.id),
+            )
+          : new Map<string, IncomingEvent[]>();
       for (const p of page) {
         const view = {
-          profile: {
-            id: p.id,
-            traits: { values: p.traits, updatedAt: p.traitTimes },
-            firstSeenAt: p.firstSeenAt,
-            lastSeenAt: p.lastSeenAt,
-            eventCount: p.eventCount,
-            channels: p.channels,
-          },
+          profile: profileStateOf(p),
           aggregates: replayState(compiled.value, events.get(p.id) ?? [], now),
         };
         const memberships = new Set(p.memberships);
@@ -781,14 +757,7 @@ export class SegmentService {
     if (!ws) return { ok: true, value: { computedTraits: {}, scores: {} } };
     const now = this.clock.now();
     const view = {
-      profile: {
-        id: p.id,
-        traits: { values: p.traits, updatedAt: p.traitTimes },
-        firstSeenAt: p.firstSeenAt,
-        lastSeenAt: p.lastSeenAt,
-        eventCount: p.eventCount,
-        channels: p.channels,
-      },
+      profile: profileStateOf(p),
       aggregates: p.aggregates,
     };
     const memberships = new Set(p.memberships);
@@ -854,11 +823,5 @@ export class SegmentService {
     return (await this.store.personas.delete(workspaceId, id))
       ? { ok: true, value: { deleted: id } }
       : fail('not_found', `persona ${id} does not exist`);
-  }
-
-  /** Logs why a stored set stopped compiling (used by the engine at start). */
-  async check(workspaceId: string): Promise<void> {
-    const r = await this.#validate(workspaceId, {});
-    if (!r.ok) this.logger.error({ workspaceId, error: r.error }, 'segment definitions do not compile');
   }
 }

@@ -313,6 +313,14 @@ export interface DefinitionRecord {
   updatedAt: number;
 }
 
+const toDefinition = (r: Selectable<Database['computed_traits']>): DefinitionRecord => ({
+  id: r.id,
+  name: r.name,
+  definition: JSON.parse(r.definition) as unknown,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+});
+
 /** Computed traits or score models (same shape, one table each). */
 export function definitionsRepo(db: Kysely<Database>, table: 'computed_traits' | 'score_models') {
   return {
@@ -324,16 +332,16 @@ export function definitionsRepo(db: Kysely<Database>, table: 'computed_traits' |
         .orderBy('created_at')
         .orderBy('id')
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        name: r.name,
-        definition: JSON.parse(r.definition) as unknown,
-        createdAt: Number(r.created_at),
-        updatedAt: Number(r.updated_at),
-      }));
+      return rows.map(toDefinition);
     },
     async get(workspaceId: string, id: string): Promise<DefinitionRecord | undefined> {
-      return (await this.list(workspaceId)).find((d) => d.id === id);
+      const r = await db
+        .selectFrom(table)
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return r ? toDefinition(r) : undefined;
     },
     async put(workspaceId: string, d: DefinitionRecord): Promise<void> {
       const row = {
