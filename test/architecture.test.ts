@@ -10,9 +10,10 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const ALLOWED: Record<string, string[]> = {
   core: [],
   store: ['core'],
-  engine: ['core', 'store'],
-  server: ['core', 'store', 'engine'],
-  cli: ['core', 'store', 'engine', 'server'],
+  channels: ['core'],
+  engine: ['core', 'store', 'channels'],
+  server: ['core', 'store', 'engine', 'channels'],
+  cli: ['core', 'store', 'engine', 'server', 'channels'],
 };
 
 function sources(dir: string, out: string[] = []): string[] {

@@ -43,6 +43,7 @@ export async function start(config: Config): Promise<void> {
   const app = await buildApp({ engine, metrics, logger });
   engine.pipeline.start();
   engine.scheduler.start();
+  engine.outbox.start();
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     { database: store.adapter.name, dataDir: config.databaseUrl ? undefined : config.dataDir },

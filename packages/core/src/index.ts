@@ -15,3 +15,5 @@ export * from './profile/traits';
 export * from './profile/apply';
 export * from './segments/index';
 export * from './text/index';
+export * from './automation/index';
+export * from './surveys/index';

@@ -7,6 +7,19 @@ import { SegmentService } from './segments';
 import { Scheduler } from './scheduler';
 import { ProfileService } from './profiles';
 import { WorkspaceService } from './workspaces';
+import { SurveyService } from './surveys';
+import { FeedbackService } from './feedback';
+import {
+  AUTOMATION_BULK,
+  AUTOMATION_DATE,
+  AUTOMATION_RESUME,
+  AUTOMATION_SCHEDULE,
+  AUTOMATION_TIMER,
+  AutomationRuntime,
+} from './automation-runtime';
+import { AutomationService } from './automation';
+import { OutboxDispatcher, type Sender } from './outbox';
+import { builtInSenders } from './senders';
 import { noMetrics, silentLogger, systemClock, type Clock, type Logger, type Metrics } from './ports';
 
 /** Everything the engine needs from outside; all optional except the store. */
@@ -21,7 +34,15 @@ export interface EngineDeps {
    * pipeline loop processes them).
    */
   pipeline?: { batchSize?: number; pollMs?: number; inline?: boolean };
-  scheduler?: { pollMs?: number };
+  scheduler?: { pollMs?: number; batch?: number };
+  outbox?: { pollMs?: number; maxAttempts?: number; concurrency?: number };
+  /**
+   * Senders by outbox kind, added to (or replacing) the built-in ones: `message.log` and `log` (the
+   * logger), `webhook` (signed with `webhookSecret`), `list` and `start_process` (omnicx itself).
+   */
+  senders?: Record<string, Sender>;
+  /** HMAC secret webhooks are signed with (header omnicx-signature); unsigned when absent. */
+  webhookSecret?: string;
 }
 
 /** The composed engine: services over one store. Start the pipeline with `engine.pipeline.start()`. */
@@ -36,6 +57,10 @@ export interface Engine {
   profiles: ProfileService;
   segments: SegmentService;
   scheduler: Scheduler;
+  automation: AutomationService;
+  outbox: OutboxDispatcher;
+  surveys: SurveyService;
+  feedback: FeedbackService;
   /** Stops the pipeline after its current batch and waits for in-flight appends. Does not close the store. */
   stop(): Promise<void>;
 }
@@ -48,10 +73,20 @@ export function buildEngine(deps: EngineDeps): Engine {
   const keys = new KeyService(deps.store, clock);
   const workspaces = new WorkspaceService(deps.store, keys, clock);
   const segmentRuntime = new SegmentRuntime(logger);
-  const pipeline = new Pipeline(deps.store, workspaces, clock, logger, metrics, segmentRuntime, {
-    batchSize: deps.pipeline?.batchSize ?? 5000,
-    pollMs: deps.pipeline?.pollMs ?? 1000,
-  });
+  const automationRuntime = new AutomationRuntime(logger);
+  const pipeline = new Pipeline(
+    deps.store,
+    workspaces,
+    clock,
+    logger,
+    metrics,
+    segmentRuntime,
+    automationRuntime,
+    {
+      batchSize: deps.pipeline?.batchSize ?? 5000,
+      pollMs: deps.pipeline?.pollMs ?? 1000,
+    },
+  );
   const ingest = new IngestService(
     deps.store,
     metrics,
@@ -64,11 +99,42 @@ export function buildEngine(deps: EngineDeps): Engine {
   );
   const profiles = new ProfileService(deps.store, workspaces, pipeline, clock);
   const segments = new SegmentService(deps.store, segmentRuntime, pipeline, workspaces, clock);
+  const surveys = new SurveyService(deps.store, pipeline, clock);
+  const feedback = new FeedbackService(deps.store, workspaces, surveys, pipeline, clock);
   const scheduler = new Scheduler(deps.store, clock, logger, {
     pollMs: deps.scheduler?.pollMs ?? 1000,
     leaseMs: 60_000,
-    batch: 100,
+    batch: deps.scheduler?.batch ?? 1000,
   });
+  const automation = new AutomationService(deps.store, automationRuntime, pipeline, clock, logger);
+  const outbox = new OutboxDispatcher(deps.store, clock, logger, pipeline, {
+    pollMs: deps.outbox?.pollMs ?? 1000,
+    leaseMs: 60_000,
+    batch: 100,
+    concurrency: deps.outbox?.concurrency ?? 8,
+    maxAttempts: deps.outbox?.maxAttempts ?? 10,
+  });
+  const senders = {
+    ...builtInSenders({
+      logger,
+      automation,
+      segments: () => segments,
+      webhookSecret: deps.webhookSecret,
+      clock,
+    }),
+    ...deps.senders,
+  };
+  for (const [kind, sender] of Object.entries(senders)) outbox.register(kind, sender);
+  automationRuntime.onOutbox(() => outbox.notify());
+  scheduler.handleBatch(AUTOMATION_TIMER, (jobs, owner) => automation.fireTimers(jobs, owner));
+  scheduler.handle(AUTOMATION_DATE, (job) => automation.fireDate(job));
+  scheduler.handle(AUTOMATION_SCHEDULE, (job) => automation.fireSchedule(job));
+  scheduler.handle(AUTOMATION_BULK, async (job) =>
+    (await automation.bulkStep(job.workspaceId, job.key)) === 'more' ? { again: clock.now() } : undefined,
+  );
+  scheduler.handle(AUTOMATION_RESUME, async (job) =>
+    (await automation.resumeStep(job.workspaceId, job.key)) === 'more' ? { again: clock.now() } : undefined,
+  );
   scheduler.handle(SEGMENT_REPLAY, async (job) => {
     const cursor = await segments.replayStep(job.workspaceId, (job.payload.cursor as string | null) ?? null);
     if (cursor === null) return undefined;
@@ -96,8 +162,13 @@ export function buildEngine(deps: EngineDeps): Engine {
     profiles,
     segments,
     scheduler,
+    automation,
+    outbox,
+    surveys,
+    feedback,
     async stop() {
       await scheduler.stop();
+      await outbox.stop();
       await ingest.drained();
       await pipeline.stop();
     },

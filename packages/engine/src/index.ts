@@ -16,3 +16,28 @@ export {
   SYSTEM_CHANNEL,
 } from './segment-runtime';
 export { Scheduler, type JobHandler } from './scheduler';
+export { AutomationService, type ProcessInput, type ProcessStats, type StartSource } from './automation';
+export {
+  AutomationRuntime,
+  AUTOMATION_TIMER,
+  AUTOMATION_DATE,
+  AUTOMATION_SCHEDULE,
+  AUTOMATION_BULK,
+  PROCESS_STARTED,
+  PROCESS_ENDED,
+} from './automation-runtime';
+export { OutboxDispatcher, type Sender } from './outbox';
+export { systemEvent } from './system-events';
+export {
+  SurveyService,
+  parseCursor,
+  surveyErrors,
+  type MetricsQuery,
+  type MetricsReport,
+  type Respondent,
+  type ResponseInput,
+  type ResponseResult,
+  type SurveyInput,
+  type SurveyLink,
+} from './surveys';
+export { FeedbackService, FEEDBACK_RECEIVED, type FeedbackResult } from './feedback';

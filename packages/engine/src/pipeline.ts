@@ -1,7 +1,9 @@
 import {
   USER_ID,
   applyEvent,
+  applyTraits,
   extractIdentifiers,
+  scoreAt,
   mergeProfileStates,
   newProfileState,
   resolveIdentity,
@@ -18,6 +20,13 @@ import type { WorkspaceService } from './workspaces';
 import { eventFromStored, profileStateOf } from './stored-event';
 import { newId } from './ids';
 import type { MembershipChange, SegmentRuntime, SegmentSubject, WorkspaceSegments } from './segment-runtime';
+import {
+  profileContext,
+  type AutomationItem,
+  type AutomationRuntime,
+  type ScoreChange,
+  type TraitChange,
+} from './automation-runtime';
 
 export const PIPELINE_CONSUMER = 'pipeline';
 
@@ -29,6 +38,8 @@ interface Working {
   mergedInto: string | null;
   dirty: boolean;
   aggregates: AggregateState;
+  /** The aggregates as loaded (score crossings compare against them). */
+  initialAggregates: AggregateState;
   memberships: Set<string>;
   /** Some event or merge of this batch can change its segments: evaluate them before writing. */
   evaluate: boolean;
@@ -53,10 +64,14 @@ interface BatchWrites {
   /** Segment membership changes of the batch's profiles. */
   changes: MembershipChange[];
   segments: WorkspaceSegments | null;
+  /** Every event of the batch with its final profile, in log order (automation reads them). */
+  processed: AutomationItem[];
+  traitChanges: TraitChange[];
+  scoreChanges: ScoreChange[];
 }
 
 /** Membership events can make other segments change: at most this many rounds per batch. */
-const MAX_DERIVED_ROUNDS = 4;
+const MAX_DERIVED_ROUNDS = 8;
 
 /**
  * The event pipeline (ARCHITECTURE steps 2–4): reads the log in order from a stored cursor, resolves each
@@ -83,6 +98,7 @@ export class Pipeline {
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly segments: SegmentRuntime,
+    private readonly automation: AutomationRuntime,
     private readonly opts: { batchSize: number; pollMs: number } = { batchSize: 1000, pollMs: 1000 },
   ) {}
 
@@ -269,6 +285,7 @@ export class Pipeline {
       await tx.events.reassignProfiles(workspaceId, from, to);
       await tx.profiles.markMerged(workspaceId, from, to, now);
       await tx.segments.reassignMembers(workspaceId, from, to);
+      await tx.processes.reassignProfile(workspaceId, from, to);
     }
     await tx.profiles.upsertMany(
       workspaceId,
@@ -278,16 +295,36 @@ export class Pipeline {
     await tx.events.assignProfiles(workspaceId, writes.assignments);
     await tx.merges.insertMerges(workspaceId, writes.merges);
     await tx.merges.insertConflicts(workspaceId, writes.conflicts);
-    if (!writes.segments || writes.changes.length === 0) return [];
-    const events = await this.segments.write(
-      tx,
-      workspaceId,
-      writes.segments,
-      writes.changes,
-      now,
-      () => newId('job'),
-      () => newId('msg'),
-    );
+    const events: { event: IncomingEvent; profileId: string }[] = [];
+    if (writes.segments && writes.changes.length > 0)
+      events.push(
+        ...(await this.segments.write(
+          tx,
+          workspaceId,
+          writes.segments,
+          writes.changes,
+          now,
+          () => newId('job'),
+          () => newId('msg'),
+        )),
+      );
+    if (writes.processed.length > 0 || writes.traitChanges.length > 0 || writes.scoreChanges.length > 0) {
+      const profileOf = (id: string) => {
+        const p = writes.profiles.get(id);
+        return p && p.mergedInto === null ? profileContext(p.state.traits.values, p.memberships) : undefined;
+      };
+      events.push(
+        ...(await this.automation.handle(
+          tx,
+          workspaceId,
+          writes.processed,
+          writes.traitChanges,
+          writes.scoreChanges,
+          profileOf,
+          now,
+        )),
+      );
+    }
     if (events.length === 0) return [];
     const r = await tx.events.append(
       workspaceId,
@@ -310,7 +347,10 @@ export class Pipeline {
 
   /** Decides every event of the batch in memory (identity resolution + profile update). */
   async #decide(
-    reader: Pick<StoreTx, 'identities' | 'profiles' | 'segments' | 'computedTraits' | 'scoreModels'>,
+    reader: Pick<
+      StoreTx,
+      'identities' | 'profiles' | 'segments' | 'computedTraits' | 'scoreModels' | 'processes'
+    >,
     workspaceId: string,
     items: readonly PipelineItem[],
     config: IdentityConfig,
@@ -318,6 +358,9 @@ export class Pipeline {
     const now = this.clock.now();
     const events = items.map((x) => x.event);
     const seg = await this.segments.load(workspaceId, reader);
+    const auto = await this.automation.load(workspaceId, reader);
+    const watchedTraits = auto && auto.traits.size > 0 ? auto.traits : null;
+    const scoreModels = seg && auto && auto.scoreModels.size > 0 ? [...auto.scoreModels] : [];
 
     // alias: previousId is a user_id when one is known, otherwise an anonymous_id.
     const aliasPrev = events
@@ -373,6 +416,7 @@ export class Pipeline {
         mergedInto: p.mergedInto,
         dirty: false,
         aggregates: p.aggregates,
+        initialAggregates: p.aggregates,
         memberships: new Set(p.memberships),
         evaluate: false,
       });
@@ -394,6 +438,25 @@ export class Pipeline {
       conflicts: [],
       changes: [],
       segments: seg,
+      processed: [],
+      traitChanges: [],
+      scoreChanges: [],
+    };
+    const traitsBefore = (p: Working, e: IncomingEvent) =>
+      watchedTraits && (e.type === 'identify' || Object.hasOwn(e.context, 'traits'))
+        ? p.state.traits.values
+        : null;
+    const diffTraits = (
+      profileId: string,
+      before: Record<string, unknown>,
+      after: Record<string, unknown>,
+    ) => {
+      for (const t of watchedTraits!) {
+        const a = before[t];
+        const b = after[t];
+        if (a === b || JSON.stringify(a) === JSON.stringify(b)) continue;
+        w.traitChanges.push({ profileId, trait: t, from: a, to: b });
+      }
     };
 
     const reported = new Set<string>();
@@ -407,6 +470,17 @@ export class Pipeline {
         const target = profiles.get(id);
         if (!target) return; // the profile was erased meanwhile
         if (id !== pre) w.assignments.push({ seq, profileId: id });
+        w.processed.push({ seq, event, profileId: id });
+        if (event.type === 'identify') {
+          // A trait set by omnicx (an automation step): the trait changes, nothing else about the profile.
+          const before = traitsBefore(target, event);
+          target.state = {
+            ...target.state,
+            traits: applyTraits(target.state.traits, event.traits, event.timestamp),
+          };
+          target.dirty = true;
+          if (before) diffTraits(id, before, target.state.traits.values);
+        }
         if (seg) {
           if (this.segments.fold(seg, subject(target), event, now).length > 0) target.evaluate = true;
           target.dirty = true;
@@ -435,6 +509,7 @@ export class Pipeline {
           mergedInto: null,
           dirty: true,
           aggregates: {},
+          initialAggregates: {},
           memberships: new Set(),
           evaluate: true,
         });
@@ -491,8 +566,11 @@ export class Pipeline {
           createdAt: now,
         });
       }
+      const before = traitsBefore(target, event);
       target.state = applyEvent(target.state, event);
+      if (before) diffTraits(targetId, before, target.state.traits.values);
       target.dirty = true;
+      w.processed.push({ seq, event, profileId: targetId });
       if (seg && this.segments.fold(seg, subject(target), event, now).length > 0) target.evaluate = true;
       w.assignments.push({ seq, profileId: targetId });
     });
@@ -501,6 +579,8 @@ export class Pipeline {
     for (const a of w.assignments) a.profileId = final(a.profileId);
     for (const n of w.newIdentities) n.profileId = final(n.profileId);
     for (const c of w.conflicts) c.profileId = final(c.profileId);
+    for (const x of w.processed) x.profileId = final(x.profileId);
+    for (const x of w.traitChanges) x.profileId = final(x.profileId);
     for (const [id, p] of profiles) {
       if (p.mergedInto !== null) {
         p.mergedInto = final(id);
@@ -515,6 +595,16 @@ export class Pipeline {
         w.changes.push(this.segments.evaluate(seg, s, now));
         p.aggregates = s.aggregates;
         p.dirty = true;
+        for (const model of scoreModels) {
+          const before = scoreAt(
+            seg.compiled,
+            model,
+            { profile: p.state, aggregates: p.initialAggregates },
+            now,
+          );
+          const after = scoreAt(seg.compiled, model, { profile: p.state, aggregates: p.aggregates }, now);
+          if (before !== after) w.scoreChanges.push({ profileId: p.state.id, model, before, after });
+        }
       }
     }
     return w;

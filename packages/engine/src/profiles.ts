@@ -5,6 +5,7 @@ import type { Pipeline } from './pipeline';
 import type { WorkspaceService } from './workspaces';
 import { newId } from './ids';
 import { SEGMENT_RECHECK } from './segment-runtime';
+import { AUTOMATION_TIMER } from './automation-runtime';
 
 /** A profile as the API shows it. */
 export interface ProfileView {
@@ -281,6 +282,10 @@ export class ProfileService {
         await tx.merges.deleteForProfiles(workspaceId, ids);
         await tx.segments.deleteForProfiles(workspaceId, ids);
         for (const pid of ids) await tx.jobs.cancel(workspaceId, SEGMENT_RECHECK, pid);
+        // Process instances, their history and timers go too (effects already sent stay in the outbox log).
+        for (const pid of ids)
+          for (const instanceId of await tx.processes.deleteForProfile(workspaceId, pid))
+            await tx.jobs.cancel(workspaceId, AUTOMATION_TIMER, instanceId);
         await tx.profiles.deleteMany(workspaceId, ids);
         await tx.erasures.insert(workspaceId, {
           id: newId('era'),

@@ -6,16 +6,26 @@ import { newId } from './ids';
 export type JobHandler = (job: JobRecord) => Promise<void | { again: number }>;
 
 /**
+ * Runs many jobs of one kind together. It must complete them itself (`tx.jobs.complete(job.id, owner,
+ * job.runAt)`, in the transaction that does their work, so work and completion commit together); if it
+ * throws, every job of the batch is retried with backoff.
+ */
+export type BatchJobHandler = (jobs: JobRecord[], owner: string) => Promise<void>;
+
+/**
  * The embedded scheduler (ARCHITECTURE "Durable time"): polls the jobs table and runs due jobs with a lease,
  * so a job whose runner crashed runs again after the lease. Time comes from the injected clock; `runDue`
  * lets tests move the clock and run what is due without waiting.
  */
 export class Scheduler {
   readonly #handlers = new Map<string, JobHandler>();
+  readonly #batchHandlers = new Map<string, BatchJobHandler>();
   readonly #owner = newId('run');
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<number> | null = null;
   #stopped = true;
+  /** stop() was called: finish the claimed batch, claim no more (runDue without start() runs everything). */
+  #halt = false;
 
   constructor(
     private readonly store: Store,
@@ -32,8 +42,13 @@ export class Scheduler {
     this.#handlers.set(kind, handler);
   }
 
+  handleBatch(kind: string, handler: BatchJobHandler): void {
+    this.#batchHandlers.set(kind, handler);
+  }
+
   start(): void {
     this.#stopped = false;
+    this.#halt = false;
     const tick = () => {
       if (this.#stopped) return;
       void this.runDue()
@@ -47,6 +62,7 @@ export class Scheduler {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#halt = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#running?.catch(() => 0);
   }
@@ -64,7 +80,28 @@ export class Scheduler {
       const now = this.clock.now();
       const jobs = await this.store.jobs.claimDue(now, this.opts.batch, this.#owner, this.opts.leaseMs);
       if (jobs.length === 0) return total;
+      const batched = new Map<string, JobRecord[]>();
+      for (const job of jobs)
+        if (this.#batchHandlers.has(job.kind)) batched.set(job.kind, [...(batched.get(job.kind) ?? []), job]);
+      for (const [kind, list] of batched) {
+        total += list.length;
+        try {
+          await this.#batchHandlers.get(kind)!(list, this.#owner);
+        } catch (e) {
+          this.logger.error({ err: e, kind, jobs: list.length }, 'job batch failed');
+          for (const job of list) {
+            const delay = Math.min(3_600_000, 1000 * 2 ** Math.min(job.attempts, 12));
+            await this.store.jobs.fail(
+              job.id,
+              this.#owner,
+              String((e as Error).message ?? e),
+              this.clock.now() + delay,
+            );
+          }
+        }
+      }
       for (const job of jobs) {
+        if (this.#batchHandlers.has(job.kind)) continue;
         total++;
         const handler = this.#handlers.get(job.kind);
         try {
@@ -95,7 +132,7 @@ export class Scheduler {
           );
         }
       }
-      if (this.#stopped) return total; // stop() waits for this run: finish the claimed batch, no more
+      if (this.#halt) return total; // stop() waits for this run: finish the claimed batch, no more
     }
   }
 }

@@ -10,6 +10,9 @@ import { ingestRoutes } from './routes/ingest';
 import { opsRoutes } from './routes/ops';
 import { profileRoutes } from './routes/profiles';
 import { segmentRoutes } from './routes/segments';
+import { surveyRoutes } from './routes/surveys';
+import { surveyPageRoutes } from './routes/survey-pages';
+import { automationRoutes } from './routes/automation';
 import { ErrorBody } from './schemas';
 
 /** Options for {@link buildApp}. */
@@ -90,11 +93,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(opsRoutes, { engine: opts.engine, metrics });
   await app.register(ingestRoutes, { engine: opts.engine, metrics });
+  await app.register(surveyPageRoutes, { engine: opts.engine });
   await app.register(async (admin) => {
     admin.addHook('preHandler', requireKey({ keys: opts.engine.keys, kinds: ['secret'] }));
     await admin.register(profileRoutes, { engine: opts.engine });
     await admin.register(adminRoutes, { engine: opts.engine });
     await admin.register(segmentRoutes, { engine: opts.engine });
+    await admin.register(surveyRoutes, { engine: opts.engine });
+    await admin.register(automationRoutes, { engine: opts.engine });
   });
   return app;
 }

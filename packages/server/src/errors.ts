@@ -31,6 +31,9 @@ export function statusFor(code: string): number {
     case 'conflict':
     case 'in_use':
     case 'not_a_list':
+    case 'invalid_state':
+    case 'archived':
+    case 'no_manual_trigger':
       return 409;
     case 'event_too_large':
     case 'batch_too_large':

@@ -46,6 +46,33 @@ table events
   received_at bigint not null
   payload text not null
 
+table feedback
+  workspace_id text not null
+  id text not null
+  source text not null
+  channel text not null
+  touchpoint text
+  text text not null
+  rating double precision
+  rating_min integer
+  rating_max integer
+  language text not null
+  profile_id text
+  identifier_type text
+  identifier_value text
+  external_id text
+  survey_id text
+  response_id text
+  question_id text
+  sentiment_label text not null
+  sentiment_score double precision not null
+  analysis text not null
+  metadata text not null default '{}'::text
+  followup_status text
+  followup text not null default '[]'::text
+  occurred_at bigint not null
+  received_at bigint not null
+
 table identities
   workspace_id text not null
   type text not null
@@ -95,6 +122,26 @@ table omnicx_migrations_lock
   id character varying not null
   is_locked integer not null default 0
 
+table outbox
+  workspace_id text not null
+  id text not null
+  key text not null
+  kind text not null
+  profile_id text
+  process_id text
+  instance_id text
+  node text
+  payload text not null
+  status text not null
+  attempts integer not null default 0
+  next_attempt_at bigint not null
+  locked_by text
+  locked_until bigint
+  last_error text
+  result text
+  created_at bigint not null
+  updated_at bigint not null
+
 table personas
   workspace_id text not null
   id text not null
@@ -105,6 +152,78 @@ table personas
   preferred_channels text not null default '[]'::text
   image_url text
   segment_id text not null
+  created_at bigint not null
+  updated_at bigint not null
+
+table process_bulk_starts
+  workspace_id text not null
+  id text not null
+  process_id text not null
+  source text not null
+  status text not null
+  total bigint not null default 0
+  done bigint not null default 0
+  started bigint not null default 0
+  skipped bigint not null default 0
+  cursor text
+  created_at bigint not null
+  updated_at bigint not null
+
+table process_entries
+  workspace_id text not null
+  process_id text not null
+  profile_id text not null
+  total integer not null
+  running integer not null
+  recent text not null default '[]'::text
+  last_entered_at bigint not null
+
+table process_history
+  workspace_id text not null
+  instance_id text not null
+  seq integer not null
+  at bigint not null
+  node text
+  kind text not null
+  detail text
+
+table process_instances
+  workspace_id text not null
+  id text not null
+  process_id text not null
+  version integer not null
+  profile_id text not null
+  status text not null
+  node text
+  running integer not null
+  state text not null
+  started_at bigint not null
+  updated_at bigint not null
+  ended_at bigint
+
+table process_node_stats
+  workspace_id text not null
+  process_id text not null
+  version integer not null
+  node text not null
+  counter text not null
+  value bigint not null
+
+table process_versions
+  workspace_id text not null
+  process_id text not null
+  version integer not null
+  definition text not null
+  published_at bigint not null
+
+table processes
+  workspace_id text not null
+  id text not null
+  name text not null
+  description text not null default ''::text
+  status text not null
+  draft text not null
+  published_version integer
   created_at bigint not null
   updated_at bigint not null
 
@@ -159,6 +278,79 @@ table segments
   created_at bigint not null
   updated_at bigint not null
 
+table survey_displays
+  workspace_id text not null
+  id text not null
+  survey_id text not null
+  visitor_key text not null
+  shown_at bigint not null
+
+table survey_links
+  workspace_id text not null
+  id text not null
+  survey_id text not null
+  profile_id text not null
+  language text
+  channel text not null
+  touchpoint text
+  created_at bigint not null
+  expires_at bigint not null
+
+table survey_responses
+  workspace_id text not null
+  id text not null
+  survey_id text not null
+  survey_version integer not null
+  link_id text
+  profile_id text
+  anonymous_id text
+  user_id text
+  source text not null
+  channel text not null
+  touchpoint text
+  language text not null
+  answers text not null
+  completed integer not null
+  end_screen text
+  nps integer
+  resume_hash text
+  saves integer not null
+  followup_status text
+  followup text not null default '[]'::text
+  started_at bigint not null
+  updated_at bigint not null
+  completed_at bigint
+
+table survey_secrets
+  workspace_id text not null
+  secret text not null
+  created_at bigint not null
+
+table surveys
+  workspace_id text not null
+  id text not null
+  name text not null
+  status text not null
+  version integer not null
+  definition text not null
+  settings text not null default '{}'::text
+  created_at bigint not null
+  updated_at bigint not null
+
+table tasks
+  workspace_id text not null
+  id text not null
+  kind text not null
+  profile_id text
+  title text not null
+  note text
+  status text not null
+  assignee text
+  due_at bigint
+  source text not null default '{}'::text
+  created_at bigint not null
+  updated_at bigint not null
+
 table workspaces
   workspace_id text not null
   name text not null
@@ -176,6 +368,10 @@ indexes
   CREATE UNIQUE INDEX events_message_id ON public.events USING btree (workspace_id, message_id);
   CREATE UNIQUE INDEX events_pkey ON public.events USING btree (seq);
   CREATE INDEX events_timeline ON public.events USING btree (workspace_id, profile_id, "timestamp", seq);
+  CREATE UNIQUE INDEX feedback_external ON public.feedback USING btree (workspace_id, source, external_id);
+  CREATE UNIQUE INDEX feedback_pk ON public.feedback USING btree (workspace_id, id);
+  CREATE INDEX feedback_profile ON public.feedback USING btree (workspace_id, profile_id);
+  CREATE INDEX feedback_time ON public.feedback USING btree (workspace_id, occurred_at);
   CREATE UNIQUE INDEX identities_pk ON public.identities USING btree (workspace_id, type, value);
   CREATE INDEX identities_profile ON public.identities USING btree (workspace_id, profile_id);
   CREATE INDEX identities_value ON public.identities USING btree (workspace_id, value);
@@ -188,7 +384,20 @@ indexes
   CREATE INDEX merges_target ON public.merges USING btree (workspace_id, target_profile_id);
   CREATE UNIQUE INDEX omnicx_migrations_lock_pkey ON public.omnicx_migrations_lock USING btree (id);
   CREATE UNIQUE INDEX omnicx_migrations_pkey ON public.omnicx_migrations USING btree (name);
+  CREATE INDEX outbox_due ON public.outbox USING btree (status, next_attempt_at);
+  CREATE INDEX outbox_instance ON public.outbox USING btree (workspace_id, instance_id);
+  CREATE UNIQUE INDEX outbox_key ON public.outbox USING btree (workspace_id, key);
+  CREATE UNIQUE INDEX outbox_pkey ON public.outbox USING btree (id);
   CREATE UNIQUE INDEX personas_pk ON public.personas USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX process_bulk_starts_pk ON public.process_bulk_starts USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX process_entries_pk ON public.process_entries USING btree (workspace_id, process_id, profile_id);
+  CREATE UNIQUE INDEX process_history_pk ON public.process_history USING btree (workspace_id, instance_id, seq);
+  CREATE UNIQUE INDEX process_instances_pk ON public.process_instances USING btree (workspace_id, id);
+  CREATE INDEX process_instances_process ON public.process_instances USING btree (workspace_id, process_id, running, node);
+  CREATE INDEX process_instances_profile ON public.process_instances USING btree (workspace_id, profile_id, running);
+  CREATE UNIQUE INDEX process_node_stats_pk ON public.process_node_stats USING btree (workspace_id, process_id, version, node, counter);
+  CREATE UNIQUE INDEX process_versions_pk ON public.process_versions USING btree (workspace_id, process_id, version);
+  CREATE UNIQUE INDEX processes_pk ON public.processes USING btree (workspace_id, id);
   CREATE INDEX profiles_last_seen ON public.profiles USING btree (workspace_id, last_seen_at);
   CREATE INDEX profiles_merged_into ON public.profiles USING btree (workspace_id, merged_into);
   CREATE UNIQUE INDEX profiles_pk ON public.profiles USING btree (workspace_id, id);
@@ -197,4 +406,21 @@ indexes
   CREATE INDEX segment_members_profile ON public.segment_members USING btree (workspace_id, profile_id);
   CREATE UNIQUE INDEX segment_sizes_pk ON public.segment_sizes USING btree (workspace_id, segment_id, hour);
   CREATE UNIQUE INDEX segments_pk ON public.segments USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX survey_displays_pk ON public.survey_displays USING btree (workspace_id, id);
+  CREATE INDEX survey_displays_survey ON public.survey_displays USING btree (workspace_id, survey_id, shown_at);
+  CREATE INDEX survey_displays_visitor ON public.survey_displays USING btree (workspace_id, visitor_key, shown_at);
+  CREATE INDEX survey_links_id ON public.survey_links USING btree (id);
+  CREATE UNIQUE INDEX survey_links_pk ON public.survey_links USING btree (workspace_id, id);
+  CREATE INDEX survey_links_survey ON public.survey_links USING btree (workspace_id, survey_id, created_at);
+  CREATE INDEX survey_responses_anonymous ON public.survey_responses USING btree (workspace_id, anonymous_id);
+  CREATE INDEX survey_responses_link ON public.survey_responses USING btree (workspace_id, link_id);
+  CREATE UNIQUE INDEX survey_responses_pk ON public.survey_responses USING btree (workspace_id, id);
+  CREATE INDEX survey_responses_profile ON public.survey_responses USING btree (workspace_id, profile_id);
+  CREATE INDEX survey_responses_survey ON public.survey_responses USING btree (workspace_id, survey_id, started_at);
+  CREATE UNIQUE INDEX survey_secrets_pkey ON public.survey_secrets USING btree (workspace_id);
+  CREATE INDEX surveys_id ON public.surveys USING btree (id);
+  CREATE UNIQUE INDEX surveys_pk ON public.surveys USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX tasks_pk ON public.tasks USING btree (workspace_id, id);
+  CREATE INDEX tasks_profile ON public.tasks USING btree (workspace_id, profile_id);
+  CREATE INDEX tasks_status ON public.tasks USING btree (workspace_id, status);
   CREATE UNIQUE INDEX workspaces_pkey ON public.workspaces USING btree (workspace_id);

@@ -10,6 +10,15 @@ CREATE UNIQUE INDEX "events_message_id" on "events" ("workspace_id", "message_id
 -- index events_timeline
 CREATE INDEX "events_timeline" on "events" ("workspace_id", "profile_id", "timestamp", "seq");
 
+-- index feedback_external
+CREATE UNIQUE INDEX "feedback_external" on "feedback" ("workspace_id", "source", "external_id");
+
+-- index feedback_profile
+CREATE INDEX "feedback_profile" on "feedback" ("workspace_id", "profile_id");
+
+-- index feedback_time
+CREATE INDEX "feedback_time" on "feedback" ("workspace_id", "occurred_at");
+
 -- index identities_profile
 CREATE INDEX "identities_profile" on "identities" ("workspace_id", "profile_id");
 
@@ -28,6 +37,21 @@ CREATE UNIQUE INDEX "jobs_key" on "jobs" ("workspace_id", "kind", "key");
 -- index merges_target
 CREATE INDEX "merges_target" on "merges" ("workspace_id", "target_profile_id");
 
+-- index outbox_due
+CREATE INDEX "outbox_due" on "outbox" ("status", "next_attempt_at");
+
+-- index outbox_instance
+CREATE INDEX "outbox_instance" on "outbox" ("workspace_id", "instance_id");
+
+-- index outbox_key
+CREATE UNIQUE INDEX "outbox_key" on "outbox" ("workspace_id", "key");
+
+-- index process_instances_process
+CREATE INDEX "process_instances_process" on "process_instances" ("workspace_id", "process_id", "running", "node");
+
+-- index process_instances_profile
+CREATE INDEX "process_instances_profile" on "process_instances" ("workspace_id", "profile_id", "running");
+
 -- index profiles_last_seen
 CREATE INDEX "profiles_last_seen" on "profiles" ("workspace_id", "last_seen_at");
 
@@ -36,6 +60,39 @@ CREATE INDEX "profiles_merged_into" on "profiles" ("workspace_id", "merged_into"
 
 -- index segment_members_profile
 CREATE INDEX "segment_members_profile" on "segment_members" ("workspace_id", "profile_id");
+
+-- index survey_displays_survey
+CREATE INDEX "survey_displays_survey" on "survey_displays" ("workspace_id", "survey_id", "shown_at");
+
+-- index survey_displays_visitor
+CREATE INDEX "survey_displays_visitor" on "survey_displays" ("workspace_id", "visitor_key", "shown_at");
+
+-- index survey_links_id
+CREATE INDEX "survey_links_id" on "survey_links" ("id");
+
+-- index survey_links_survey
+CREATE INDEX "survey_links_survey" on "survey_links" ("workspace_id", "survey_id", "created_at");
+
+-- index survey_responses_anonymous
+CREATE INDEX "survey_responses_anonymous" on "survey_responses" ("workspace_id", "anonymous_id");
+
+-- index survey_responses_link
+CREATE INDEX "survey_responses_link" on "survey_responses" ("workspace_id", "link_id");
+
+-- index survey_responses_profile
+CREATE INDEX "survey_responses_profile" on "survey_responses" ("workspace_id", "profile_id");
+
+-- index survey_responses_survey
+CREATE INDEX "survey_responses_survey" on "survey_responses" ("workspace_id", "survey_id", "started_at");
+
+-- index surveys_id
+CREATE INDEX "surveys_id" on "surveys" ("id");
+
+-- index tasks_profile
+CREATE INDEX "tasks_profile" on "tasks" ("workspace_id", "profile_id");
+
+-- index tasks_status
+CREATE INDEX "tasks_status" on "tasks" ("workspace_id", "status");
 
 -- table api_keys
 CREATE TABLE "api_keys" ("workspace_id" text not null references "workspaces" ("workspace_id"), "id" text primary key, "kind" text not null, "name" text not null, "prefix" text not null, "key_hash" text not null unique, "created_at" bigint not null, "revoked_at" bigint);
@@ -51,6 +108,9 @@ CREATE TABLE "erasures" ("workspace_id" text not null, "id" text primary key, "p
 
 -- table events
 CREATE TABLE "events" ("seq" integer primary key autoincrement, "workspace_id" text not null, "message_id" text not null, "type" text not null, "name" text, "user_id" text, "anonymous_id" text, "profile_id" text, "channel" text not null, "touchpoint" text, "timestamp" bigint not null, "received_at" bigint not null, "payload" text not null);
+
+-- table feedback
+CREATE TABLE "feedback" ("workspace_id" text not null, "id" text not null, "source" text not null, "channel" text not null, "touchpoint" text, "text" text not null, "rating" double precision, "rating_min" integer, "rating_max" integer, "language" text not null, "profile_id" text, "identifier_type" text, "identifier_value" text, "external_id" text, "survey_id" text, "response_id" text, "question_id" text, "sentiment_label" text not null, "sentiment_score" double precision not null, "analysis" text not null, "metadata" text default '{}' not null, "followup_status" text, "followup" text default '[]' not null, "occurred_at" bigint not null, "received_at" bigint not null, constraint "feedback_pk" primary key ("workspace_id", "id"));
 
 -- table identities
 CREATE TABLE "identities" ("workspace_id" text not null, "type" text not null, "value" text not null, "profile_id" text not null, "created_at" bigint not null, constraint "identities_pk" primary key ("workspace_id", "type", "value"));
@@ -70,8 +130,32 @@ CREATE TABLE "omnicx_migrations" ("name" varchar(255) not null primary key, "tim
 -- table omnicx_migrations_lock
 CREATE TABLE "omnicx_migrations_lock" ("id" varchar(255) not null primary key, "is_locked" integer default 0 not null);
 
+-- table outbox
+CREATE TABLE "outbox" ("workspace_id" text not null, "id" text not null primary key, "key" text not null, "kind" text not null, "profile_id" text, "process_id" text, "instance_id" text, "node" text, "payload" text not null, "status" text not null, "attempts" integer default 0 not null, "next_attempt_at" bigint not null, "locked_by" text, "locked_until" bigint, "last_error" text, "result" text, "created_at" bigint not null, "updated_at" bigint not null);
+
 -- table personas
 CREATE TABLE "personas" ("workspace_id" text not null, "id" text not null, "name" text not null, "description" text default '' not null, "goals" text default '[]' not null, "critical_needs" text default '[]' not null, "preferred_channels" text default '[]' not null, "image_url" text, "segment_id" text not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "personas_pk" primary key ("workspace_id", "id"));
+
+-- table process_bulk_starts
+CREATE TABLE "process_bulk_starts" ("workspace_id" text not null, "id" text not null, "process_id" text not null, "source" text not null, "status" text not null, "total" bigint default 0 not null, "done" bigint default 0 not null, "started" bigint default 0 not null, "skipped" bigint default 0 not null, "cursor" text, "created_at" bigint not null, "updated_at" bigint not null, constraint "process_bulk_starts_pk" primary key ("workspace_id", "id"));
+
+-- table process_entries
+CREATE TABLE "process_entries" ("workspace_id" text not null, "process_id" text not null, "profile_id" text not null, "total" integer not null, "running" integer not null, "recent" text default '[]' not null, "last_entered_at" bigint not null, constraint "process_entries_pk" primary key ("workspace_id", "process_id", "profile_id"));
+
+-- table process_history
+CREATE TABLE "process_history" ("workspace_id" text not null, "instance_id" text not null, "seq" integer not null, "at" bigint not null, "node" text, "kind" text not null, "detail" text, constraint "process_history_pk" primary key ("workspace_id", "instance_id", "seq"));
+
+-- table process_instances
+CREATE TABLE "process_instances" ("workspace_id" text not null, "id" text not null, "process_id" text not null, "version" integer not null, "profile_id" text not null, "status" text not null, "node" text, "running" integer not null, "state" text not null, "started_at" bigint not null, "updated_at" bigint not null, "ended_at" bigint, constraint "process_instances_pk" primary key ("workspace_id", "id"));
+
+-- table process_node_stats
+CREATE TABLE "process_node_stats" ("workspace_id" text not null, "process_id" text not null, "version" integer not null, "node" text not null, "counter" text not null, "value" bigint not null, constraint "process_node_stats_pk" primary key ("workspace_id", "process_id", "version", "node", "counter"));
+
+-- table process_versions
+CREATE TABLE "process_versions" ("workspace_id" text not null, "process_id" text not null, "version" integer not null, "definition" text not null, "published_at" bigint not null, constraint "process_versions_pk" primary key ("workspace_id", "process_id", "version"));
+
+-- table processes
+CREATE TABLE "processes" ("workspace_id" text not null, "id" text not null, "name" text not null, "description" text default '' not null, "status" text not null, "draft" text not null, "published_version" integer, "created_at" bigint not null, "updated_at" bigint not null, constraint "processes_pk" primary key ("workspace_id", "id"));
 
 -- table profiles
 CREATE TABLE "profiles" ("workspace_id" text not null, "id" text not null, "merged_into" text, "traits" text not null, "trait_times" text not null, "channels" text not null, "first_seen_at" bigint not null, "last_seen_at" bigint not null, "event_count" bigint not null, "created_at" bigint not null, "updated_at" bigint not null, "aggregates" text default '{}' not null, "memberships" text default '[]' not null, constraint "profiles_pk" primary key ("workspace_id", "id"));
@@ -87,6 +171,24 @@ CREATE TABLE "segment_sizes" ("workspace_id" text not null, "segment_id" text no
 
 -- table segments
 CREATE TABLE "segments" ("workspace_id" text not null, "id" text not null, "kind" text not null, "name" text not null, "description" text default '' not null, "rule" text, "status" text not null, "version" integer not null, "build_done" bigint default 0 not null, "build_total" bigint default 0 not null, "build_cursor" text, "size" bigint default 0 not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "segments_pk" primary key ("workspace_id", "id"));
+
+-- table survey_displays
+CREATE TABLE "survey_displays" ("workspace_id" text not null, "id" text not null, "survey_id" text not null, "visitor_key" text not null, "shown_at" bigint not null, constraint "survey_displays_pk" primary key ("workspace_id", "id"));
+
+-- table survey_links
+CREATE TABLE "survey_links" ("workspace_id" text not null, "id" text not null, "survey_id" text not null, "profile_id" text not null, "language" text, "channel" text not null, "touchpoint" text, "created_at" bigint not null, "expires_at" bigint not null, constraint "survey_links_pk" primary key ("workspace_id", "id"));
+
+-- table survey_responses
+CREATE TABLE "survey_responses" ("workspace_id" text not null, "id" text not null, "survey_id" text not null, "survey_version" integer not null, "link_id" text, "profile_id" text, "anonymous_id" text, "user_id" text, "source" text not null, "channel" text not null, "touchpoint" text, "language" text not null, "answers" text not null, "completed" integer not null, "end_screen" text, "nps" integer, "resume_hash" text, "saves" integer not null, "followup_status" text, "followup" text default '[]' not null, "started_at" bigint not null, "updated_at" bigint not null, "completed_at" bigint, constraint "survey_responses_pk" primary key ("workspace_id", "id"));
+
+-- table survey_secrets
+CREATE TABLE "survey_secrets" ("workspace_id" text not null primary key, "secret" text not null, "created_at" bigint not null);
+
+-- table surveys
+CREATE TABLE "surveys" ("workspace_id" text not null, "id" text not null, "name" text not null, "status" text not null, "version" integer not null, "definition" text not null, "settings" text default '{}' not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "surveys_pk" primary key ("workspace_id", "id"));
+
+-- table tasks
+CREATE TABLE "tasks" ("workspace_id" text not null, "id" text not null, "kind" text not null, "profile_id" text, "title" text not null, "note" text, "status" text not null, "assignee" text, "due_at" bigint, "source" text default '{}' not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "tasks_pk" primary key ("workspace_id", "id"));
 
 -- table workspaces
 CREATE TABLE "workspaces" ("workspace_id" text primary key, "name" text not null, "settings" text default '{}' not null, "created_at" bigint not null);

@@ -7,3 +7,24 @@ export type { ProfileSearch } from './repos/profiles';
 export type { ErasureRecord } from './repos/erasures';
 export type { SegmentRecord, DefinitionRecord, PersonaRecord } from './repos/segments';
 export type { JobRecord } from './repos/jobs';
+export type {
+  BulkStartRecord,
+  EntryRecord,
+  HistoryRecord,
+  InstanceRecord,
+  OutboxRecord,
+  ProcessRecord,
+  ProcessStatus,
+  ProcessVersionRecord,
+  TaskRecord,
+} from './repos/automation';
+export type {
+  FeedbackFilter,
+  FeedbackRecord,
+  FollowupEntry,
+  ResponseFilter,
+  SurveyLinkRecord,
+  SurveyRecord,
+  SurveyResponseRecord,
+  TimeCursor,
+} from './repos/surveys';

@@ -123,6 +123,21 @@ export interface Database {
   score_models: DefinitionsTable;
   personas: PersonasTable;
   jobs: JobsTable;
+  processes: ProcessesTable;
+  process_versions: ProcessVersionsTable;
+  process_instances: ProcessInstancesTable;
+  process_entries: ProcessEntriesTable;
+  process_history: ProcessHistoryTable;
+  process_node_stats: ProcessNodeStatsTable;
+  outbox: OutboxTable;
+  tasks: TasksTable;
+  process_bulk_starts: ProcessBulkStartsTable;
+  surveys: SurveysTable;
+  survey_secrets: SurveySecretsTable;
+  survey_links: SurveyLinksTable;
+  survey_responses: SurveyResponsesTable;
+  survey_displays: SurveyDisplaysTable;
+  feedback: FeedbackTable;
 }
 
 export interface SegmentsTable {
@@ -194,5 +209,214 @@ export interface JobsTable {
   created_at: number;
 }
 
+export interface ProcessesTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  description: string;
+  status: 'draft' | 'published' | 'paused' | 'archived';
+  draft: string;
+  published_version: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProcessVersionsTable {
+  workspace_id: string;
+  process_id: string;
+  version: number;
+  definition: string;
+  published_at: number;
+}
+
+export interface ProcessInstancesTable {
+  workspace_id: string;
+  id: string;
+  process_id: string;
+  version: number;
+  profile_id: string;
+  status: string;
+  node: string | null;
+  running: number;
+  state: string;
+  started_at: number;
+  updated_at: number;
+  ended_at: number | null;
+}
+
+export interface ProcessEntriesTable {
+  workspace_id: string;
+  process_id: string;
+  profile_id: string;
+  total: number;
+  running: number;
+  recent: string;
+  last_entered_at: number;
+}
+
+export interface ProcessHistoryTable {
+  workspace_id: string;
+  instance_id: string;
+  seq: number;
+  at: number;
+  node: string | null;
+  kind: string;
+  detail: string | null;
+}
+
+export interface ProcessNodeStatsTable {
+  workspace_id: string;
+  process_id: string;
+  version: number;
+  node: string;
+  counter: string;
+  value: number;
+}
+
+export interface OutboxTable {
+  workspace_id: string;
+  id: string;
+  key: string;
+  kind: string;
+  profile_id: string | null;
+  process_id: string | null;
+  instance_id: string | null;
+  node: string | null;
+  payload: string;
+  status: 'pending' | 'failed' | 'sent' | 'dead' | 'done' | 'cancelled';
+  attempts: number;
+  next_attempt_at: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  result: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TasksTable {
+  workspace_id: string;
+  id: string;
+  kind: 'task' | 'callback';
+  profile_id: string | null;
+  title: string;
+  note: string | null;
+  status: 'open' | 'done' | 'cancelled';
+  assignee: string | null;
+  due_at: number | null;
+  source: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ProcessBulkStartsTable {
+  workspace_id: string;
+  id: string;
+  process_id: string;
+  source: string;
+  status: 'running' | 'done' | 'failed';
+  total: number;
+  done: number;
+  started: number;
+  skipped: number;
+  cursor: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 /** Used by code that reads `COUNT(*)`-style aggregates whose driver type differs by dialect. */
 export type Numeric = ColumnType<number, number, number>;
+
+// ---- voice of the customer (0004_surveys) ----
+
+export interface SurveysTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  status: 'draft' | 'active' | 'closed';
+  version: number;
+  definition: string;
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SurveySecretsTable {
+  workspace_id: string;
+  secret: string;
+  created_at: number;
+}
+
+export interface SurveyLinksTable {
+  workspace_id: string;
+  id: string;
+  survey_id: string;
+  profile_id: string;
+  language: string | null;
+  channel: string;
+  touchpoint: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SurveyResponsesTable {
+  workspace_id: string;
+  id: string;
+  survey_id: string;
+  survey_version: number;
+  link_id: string | null;
+  profile_id: string | null;
+  anonymous_id: string | null;
+  user_id: string | null;
+  source: string;
+  channel: string;
+  touchpoint: string | null;
+  language: string;
+  answers: string;
+  completed: number;
+  end_screen: string | null;
+  nps: number | null;
+  resume_hash: string | null;
+  saves: number;
+  followup_status: string | null;
+  followup: string;
+  started_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+export interface SurveyDisplaysTable {
+  workspace_id: string;
+  id: string;
+  survey_id: string;
+  visitor_key: string;
+  shown_at: number;
+}
+
+export interface FeedbackTable {
+  workspace_id: string;
+  id: string;
+  source: string;
+  channel: string;
+  touchpoint: string | null;
+  text: string;
+  rating: number | null;
+  rating_min: number | null;
+  rating_max: number | null;
+  language: string;
+  profile_id: string | null;
+  identifier_type: string | null;
+  identifier_value: string | null;
+  external_id: string | null;
+  survey_id: string | null;
+  response_id: string | null;
+  question_id: string | null;
+  sentiment_label: string;
+  sentiment_score: number;
+  analysis: string;
+  metadata: string;
+  followup_status: string | null;
+  followup: string;
+  occurred_at: number;
+  received_at: number;
+}

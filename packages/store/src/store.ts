@@ -18,6 +18,8 @@ import { cursorsRepo } from './repos/cursors';
 import { erasuresRepo } from './repos/erasures';
 import { definitionsRepo, personasRepo, segmentsRepo } from './repos/segments';
 import { jobsRepo } from './repos/jobs';
+import { feedbackRepo, surveysRepo } from './repos/surveys';
+import { outboxRepo, processesRepo } from './repos/automation';
 
 /** Every repository, bound to one executor (the database, or one transaction). */
 function bindRepos(db: Kysely<Database>, adapter: DialectAdapter, direct?: DirectExecutor) {
@@ -35,6 +37,10 @@ function bindRepos(db: Kysely<Database>, adapter: DialectAdapter, direct?: Direc
     scoreModels: definitionsRepo(db, 'score_models'),
     personas: personasRepo(db),
     jobs: jobsRepo(db),
+    surveys: surveysRepo(db),
+    feedback: feedbackRepo(db),
+    processes: processesRepo(db, adapter),
+    outbox: outboxRepo(db, adapter),
   };
 }
 
@@ -82,6 +88,10 @@ export class Store {
   readonly scoreModels;
   readonly personas;
   readonly jobs;
+  readonly surveys;
+  readonly feedback;
+  readonly processes;
+  readonly outbox;
 
   constructor(
     /** Exposed for the conformance suite and schema dumps only; application code uses the repositories. */
@@ -103,6 +113,10 @@ export class Store {
     this.scoreModels = r.scoreModels;
     this.personas = r.personas;
     this.jobs = r.jobs;
+    this.surveys = r.surveys;
+    this.feedback = r.feedback;
+    this.processes = r.processes;
+    this.outbox = r.outbox;
   }
 
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */

@@ -2,11 +2,15 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { DialectAdapter } from '../adapter';
 import * as m0001 from './0001_init';
 import * as m0002 from './0002_segments';
+import * as m0003 from './0003_automation';
+import * as m0004 from './0004_surveys';
 
 // Append only. The key is the migration's name as recorded in the database.
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, a: DialectAdapter): Promise<void> }> = {
   '0001_init': m0001,
   '0002_segments': m0002,
+  '0003_automation': m0003,
+  '0004_surveys': m0004,
 };
 
 /** Applies every pending migration in order; throws with the failing migration's name. */

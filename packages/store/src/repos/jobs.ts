@@ -139,6 +139,17 @@ export function jobsRepo(db: Kysely<Database>) {
         .execute();
     },
 
+    /** Deletes claimed jobs that ran (inside the transaction that did their work). */
+    async completeMany(ids: readonly string[], owner: string): Promise<void> {
+      for (let i = 0; i < ids.length; i += 500) {
+        await db
+          .deleteFrom('jobs')
+          .where('id', 'in', ids.slice(i, i + 500))
+          .where('locked_by', '=', owner)
+          .execute();
+      }
+    },
+
     /** Releases a failed job to run again at `retryAt`, counting the attempt. */
     async fail(id: string, owner: string, error: string, retryAt: number): Promise<void> {
       await db
