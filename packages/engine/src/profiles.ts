@@ -281,6 +281,9 @@ export class ProfileService {
         const identitiesDeleted = await tx.identities.deleteForProfiles(workspaceId, ids);
         await tx.merges.deleteForProfiles(workspaceId, ids);
         await tx.segments.deleteForProfiles(workspaceId, ids);
+        // Survey responses and feedback records are personal data too.
+        await tx.surveys.deleteForProfiles(workspaceId, ids);
+        await tx.feedback.deleteForProfiles(workspaceId, ids);
         for (const pid of ids) await tx.jobs.cancel(workspaceId, SEGMENT_RECHECK, pid);
         // Process instances, their history and timers go too (effects already sent stay in the outbox log).
         for (const pid of ids)

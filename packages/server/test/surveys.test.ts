@@ -483,4 +483,18 @@ for (const dialect of testDialects())
       ])
         assert.ok(doc.body.paths[path], path);
     });
+
+    test('erasing a profile removes its survey responses', async () => {
+      const before = await call('GET', `/api/v1/surveys/${surveyId}/responses`);
+      const mine = (before.body.responses as { id: string; profileId: string | null }[]).filter(
+        (r) => r.profileId === sara,
+      );
+      assert.ok(mine.length > 0);
+      assert.equal((await call('DELETE', `/api/v1/profiles/${sara}`)).status, 200);
+      const after = await call('GET', `/api/v1/surveys/${surveyId}/responses`);
+      assert.deepEqual(
+        (after.body.responses as { profileId: string | null }[]).filter((r) => r.profileId === sara),
+        [],
+      );
+    });
   });
