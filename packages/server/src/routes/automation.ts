@@ -584,59 +584,38 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
     instances: list.map(instanceView),
     next: list.length === limit ? list[list.length - 1]!.id : null,
   });
-  app.get<{ Params: IdParams; Querystring: InstancesQuery }>(
-    '/api/v1/processes/:id/instances',
-    {
-      schema: {
-        tags,
-        security,
-        summary: "A process's instances, newest first",
-        params: IdParams,
-        querystring: InstancesQuery,
-        response: { 200: Instances, ...errors },
+  // The same listing by process and by profile.
+  for (const [by, path, summary] of [
+    ['processId', '/api/v1/processes/:id/instances', "A process's instances, newest first"],
+    ['profileId', '/api/v1/profiles/:id/instances', "A profile's process instances, newest first"],
+  ] as const) {
+    app.get<{ Params: IdParams; Querystring: InstancesQuery }>(
+      path,
+      {
+        schema: {
+          tags,
+          security,
+          summary,
+          params: IdParams,
+          querystring: InstancesQuery,
+          response: { 200: Instances, ...errors },
+        },
       },
-    },
-    async (req) => {
-      const q = req.query;
-      return page(
-        await auto.instances(ws(req), {
-          processId: req.params.id,
-          limit: q.limit,
-          ...(q.status !== undefined ? { status: q.status } : {}),
-          ...(q.running !== undefined ? { running: q.running } : {}),
-          ...(q.before !== undefined ? { before: q.before } : {}),
-        }),
-        q.limit,
-      );
-    },
-  );
-
-  app.get<{ Params: IdParams; Querystring: InstancesQuery }>(
-    '/api/v1/profiles/:id/instances',
-    {
-      schema: {
-        tags,
-        security,
-        summary: "A profile's process instances, newest first",
-        params: IdParams,
-        querystring: InstancesQuery,
-        response: { 200: Instances, ...errors },
+      async (req) => {
+        const q = req.query;
+        return page(
+          await auto.instances(ws(req), {
+            [by]: req.params.id,
+            limit: q.limit,
+            ...(q.status !== undefined ? { status: q.status } : {}),
+            ...(q.running !== undefined ? { running: q.running } : {}),
+            ...(q.before !== undefined ? { before: q.before } : {}),
+          }),
+          q.limit,
+        );
       },
-    },
-    async (req) => {
-      const q = req.query;
-      return page(
-        await auto.instances(ws(req), {
-          profileId: req.params.id,
-          limit: q.limit,
-          ...(q.status !== undefined ? { status: q.status } : {}),
-          ...(q.running !== undefined ? { running: q.running } : {}),
-          ...(q.before !== undefined ? { before: q.before } : {}),
-        }),
-        q.limit,
-      );
-    },
-  );
+    );
+  }
 
   app.get<{ Params: IdParams }>(
     '/api/v1/instances/:id',
