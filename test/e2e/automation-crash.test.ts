@@ -19,10 +19,7 @@ interface Effect {
   node: string;
 }
 
-// SQLite only for now: on the real PostgreSQL server (pipeline loop instead of processing at ingest) the
-// restarted server did not deliver every second-step webhook within 150 s in CI on 2026-11-23; the cause is
-// not found yet (see the session note). The PGlite HTTP tests cover the same flows without a kill.
-for (const dialect of processDialects().filter((d) => d.name === 'sqlite')) {
+for (const dialect of processDialects()) {
   test(
     `kill -9 with instances mid-flight loses and repeats no effect (${dialect.name})`,
     { timeout: 180_000 },

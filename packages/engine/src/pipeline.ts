@@ -3,6 +3,7 @@ import {
   applyEvent,
   applyTraits,
   extractIdentifiers,
+  hasScoreModel,
   scoreAt,
   mergeProfileStates,
   newProfileState,
@@ -218,6 +219,7 @@ export class Pipeline {
       return true;
     });
     if (!committed) return 0;
+    this.automation.committed();
     this.#count(writes, rows.length, started);
     return rows.length;
   }
@@ -258,22 +260,43 @@ export class Pipeline {
     config: IdentityConfig,
   ): Promise<void> {
     let writes = first;
+    let cursor = cursorAt;
     for (let round = 0; ; round++) {
       const derived = await this.#write(tx, workspaceId, writes);
       if (derived.length === 0) return;
-      const last = derived[derived.length - 1]!.seq;
-      await tx.cursors.set(workspaceId, PIPELINE_CONSUMER, Math.max(last, cursorAt), this.clock.now());
+      // The loop reads a batch outside this transaction: events ingested meanwhile were committed before
+      // the ones just appended (appends are serialized), so they lie between the cursor and `derived`.
+      // They are processed with the derived events; moving the cursor past them would skip them.
+      const gap = derived[0]!.seq - cursor - 1;
+      const between =
+        gap > 0
+          ? (await tx.events.readAfter(workspaceId, cursor, gap))
+              .filter((r) => r.seq < derived[0]!.seq)
+              .map((r) => ({
+                seq: r.seq,
+                event: eventFromStored(r),
+                profileId: r.profileId,
+              }))
+          : [];
       if (round + 1 >= MAX_DERIVED_ROUNDS) {
-        // A chain of segments reacting to each other's membership events: stop here; the remaining events
-        // are processed (their profile state is already written) but their segment effects are not chased.
-        this.logger.warn(
-          { workspaceId, rounds: MAX_DERIVED_ROUNDS },
-          'segment membership events kept cascading',
-        );
+        // A chain of segments and processes reacting to each other's events: stop here. Events omnicx wrote
+        // are left processed (their profile state is written) without chasing their effects; if customer
+        // events came in between, the cursor stays before them and the loop processes everything after it.
+        if (between.length === 0)
+          await tx.cursors.set(
+            workspaceId,
+            PIPELINE_CONSUMER,
+            derived[derived.length - 1]!.seq,
+            this.clock.now(),
+          );
+        this.logger.warn({ workspaceId, rounds: MAX_DERIVED_ROUNDS }, 'derived events kept cascading');
         return;
       }
-      writes = await this.#decide(tx, workspaceId, derived, config);
-      this.metrics.eventsProcessed(derived.length);
+      const items = [...between, ...derived];
+      cursor = derived[derived.length - 1]!.seq;
+      await tx.cursors.set(workspaceId, PIPELINE_CONSUMER, cursor, this.clock.now());
+      writes = await this.#decide(tx, workspaceId, items, config);
+      this.metrics.eventsProcessed(items.length);
     }
   }
 
@@ -360,7 +383,9 @@ export class Pipeline {
     const seg = await this.segments.load(workspaceId, reader);
     const auto = await this.automation.load(workspaceId, reader);
     const watchedTraits = auto && auto.traits.size > 0 ? auto.traits : null;
-    const scoreModels = seg && auto && auto.scoreModels.size > 0 ? [...auto.scoreModels] : [];
+    // Models a score trigger names that still exist (a deleted model must not stop the pipeline).
+    const scoreModels =
+      seg && auto ? [...auto.scoreModels].filter((m) => hasScoreModel(seg.compiled, m)) : [];
 
     // alias: previousId is a user_id when one is known, otherwise an anonymous_id.
     const aliasPrev = events

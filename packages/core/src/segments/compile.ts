@@ -483,6 +483,11 @@ function scoreRuntime(compiled: CompiledSegments, modelId: string): ScoreRuntime
   return rt;
 }
 
+/** Whether the compiled set has the score model (one may be deleted after a process named it). */
+export function hasScoreModel(compiled: CompiledSegments, modelId: string): boolean {
+  return compiled.internal.scores.has(modelId);
+}
+
 /** A profile's score in a model at `now`. */
 export function scoreAt(
   compiled: CompiledSegments,
