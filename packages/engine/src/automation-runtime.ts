@@ -1,5 +1,8 @@
 import {
   ENDED_STATUSES,
+  INSTANCE_PROPERTY,
+  OUTCOME_EVENTS,
+  SEGMENT_ENTERED,
   dateTriggerMoment,
   durationOf,
   entryDecision,
@@ -15,6 +18,7 @@ import {
   type CompiledProcess,
   type EventRef,
   type IncomingEvent,
+  type JsonObject,
   type MachineInput,
   type ProcessInstance,
   type ProfileContext,
@@ -73,6 +77,7 @@ export interface WorkspaceProcesses {
   /** Any version watches every event of its instances' profiles (exit criteria on traits). */
   watchAll: boolean;
   watched: Set<string>;
+  watchedSegments: Set<string>;
 }
 
 export interface AutomationItem {
@@ -91,6 +96,35 @@ export interface ScoreChange {
   model: string;
   before: number;
   after: number;
+}
+
+/**
+ * Whether an event can matter to some running instance of the workspace (the union, over every version, of
+ * what `instanceWatches` accepts): only then are the profile's instances loaded.
+ */
+function mayConcernInstances(wp: WorkspaceProcesses, e: IncomingEvent): boolean {
+  if (wp.watchAll) return true;
+  if (e.name === null) return false;
+  if (wp.watched.has(e.name)) return true;
+  if (OUTCOME_EVENTS[e.name] !== undefined) return typeof e.properties[INSTANCE_PROPERTY] === 'string';
+  return e.name === SEGMENT_ENTERED && wp.watchedSegments.has(String(e.properties.segment_id));
+}
+
+/** A workspace with no process: the starting point of a compile. */
+export function emptyProcesses(): WorkspaceProcesses {
+  return {
+    processes: new Map(),
+    versions: new Map(),
+    eventTriggers: [],
+    traitTriggers: [],
+    scoreTriggers: [],
+    dateTriggers: [],
+    traits: new Set(),
+    scoreModels: new Set(),
+    watchAll: false,
+    watched: new Set(),
+    watchedSegments: new Set(),
+  };
 }
 
 /** What the machine reads about a profile. */
@@ -415,7 +449,7 @@ export class AutomationSession {
           profileId: w.profileId,
           event: systemEvent({
             name: action.event,
-            properties: { ...(action.properties ?? {}), ...props } as never,
+            properties: { ...(action.properties ?? {}), ...props } as JsonObject,
             touchpoint,
             now: this.now,
             messageId,
@@ -503,11 +537,17 @@ export class AutomationSession {
   async flush(): Promise<{ event: IncomingEvent; profileId: string }[]> {
     const ws = this.workspaceId;
     const tx = this.tx;
-    // Entries: ended instances free their "running" slot.
+    // Entries: ended instances free their "running" slot (entries not yet read: one query per process).
+    const missing = new Map<string, string[]>();
+    for (const e of this.#ended)
+      if (!this.#entries.has(`${e.processId}\u0000${e.profileId}`))
+        missing.set(e.processId, [...(missing.get(e.processId) ?? []), e.profileId]);
+    for (const [processId, profileIds] of missing)
+      for (const entry of await tx.processes.entries(ws, processId, [...new Set(profileIds)]))
+        this.#entries.set(`${processId}\u0000${entry.profileId}`, entry);
     for (const e of this.#ended) {
       const entry = this.#entries.get(`${e.processId}\u0000${e.profileId}`);
       if (entry) entry.running = Math.max(0, entry.running - 1);
-      else await tx.processes.instanceEnded(ws, e.processId, e.profileId);
     }
     await tx.processes.putEntries(ws, [...this.#entries.values()]);
     const rows: InstanceRecord[] = [];
@@ -549,7 +589,7 @@ export class AutomationSession {
     }
     await tx.outbox.add(ws, this.#outbox);
     for (const t of this.#tasks) await tx.outbox.addTask(ws, t);
-    if (this.#outbox.some((o) => o.status === 'pending')) this.runtime.notifyOutbox();
+    if (this.#outbox.some((o) => o.status === 'pending')) this.runtime.outboxWritten();
     return this.#events;
   }
 }
@@ -561,6 +601,7 @@ export class AutomationSession {
 export class AutomationRuntime {
   #cache = new Map<string, Promise<WorkspaceProcesses | null>>();
   #outboxListener: () => void = () => {};
+  #outboxPending = false;
 
   constructor(private readonly logger: Logger) {}
 
@@ -572,7 +613,19 @@ export class AutomationRuntime {
     this.#outboxListener = fn;
   }
 
-  notifyOutbox(): void {
+  /** A transaction wrote pending effects: the senders are woken once it has committed. */
+  outboxWritten(): void {
+    this.#outboxPending = true;
+  }
+
+  /**
+   * Called after every commit of a transaction that may have run a session (pipeline batch, ingest, service
+   * calls): wakes the outbox senders if effects were written. Waking them before the commit would make them
+   * look before the rows are visible, and the effects would wait for the next poll.
+   */
+  committed(): void {
+    if (!this.#outboxPending) return;
+    this.#outboxPending = false;
     this.#outboxListener();
   }
 
@@ -589,18 +642,7 @@ export class AutomationRuntime {
   async #compile(workspaceId: string, reader: Reader): Promise<WorkspaceProcesses | null> {
     const all = (await reader.processes.list(workspaceId)).filter((p) => p.publishedVersion !== null);
     if (all.length === 0) return null;
-    const wp: WorkspaceProcesses = {
-      processes: new Map(),
-      versions: new Map(),
-      eventTriggers: [],
-      traitTriggers: [],
-      scoreTriggers: [],
-      dateTriggers: [],
-      traits: new Set(),
-      scoreModels: new Set(),
-      watchAll: false,
-      watched: new Set(),
-    };
+    const wp = emptyProcesses();
     for (const p of all) {
       let current: CompiledProcess | null = null;
       for (const v of await reader.processes.versions(workspaceId, p.id)) {
@@ -616,6 +658,7 @@ export class AutomationRuntime {
         wp.versions.set(`${p.id}:${v.version}`, r.value);
         if (r.value.watchAll) wp.watchAll = true;
         for (const e of r.value.watched) wp.watched.add(e);
+        for (const seg of r.value.watchedSegments) wp.watchedSegments.add(seg);
         if (v.version === p.publishedVersion) current = r.value;
       }
       wp.processes.set(p.id, {
@@ -673,16 +716,7 @@ export class AutomationRuntime {
     const s = new AutomationSession(tx, workspaceId, wp, now, this);
     // Running instances of the profiles whose events someone watches.
     const relevant = new Set<string>();
-    for (const it of items) {
-      if (
-        wp.watchAll ||
-        (it.event.name !== null &&
-          (wp.watched.has(it.event.name) ||
-            it.event.name.startsWith('Message ') ||
-            it.event.name === 'Segment Entered'))
-      )
-        relevant.add(it.profileId);
-    }
+    for (const it of items) if (mayConcernInstances(wp, it.event)) relevant.add(it.profileId);
     if (relevant.size > 0) s.adopt(await tx.processes.runningFor(workspaceId, [...relevant]));
     const startedBy = new Map<string, number>();
     for (const it of items) {
@@ -719,7 +753,7 @@ export class AutomationRuntime {
             event: {
               name: 'Trait Changed',
               type: 'track',
-              properties: { trait: c.trait, from: c.from as never, to: c.to as never },
+              properties: { trait: c.trait, from: c.from, to: c.to },
               timestamp: now,
             },
           });

@@ -21,7 +21,7 @@ import type {
   TaskRecord,
   StoreTx,
 } from '@omnicx/store';
-import type { Clock, Logger } from './ports';
+import type { Clock } from './ports';
 import type { IncomingEvent } from '@omnicx/core';
 import type { Pipeline } from './pipeline';
 import { newId } from './ids';
@@ -31,6 +31,7 @@ import {
   AUTOMATION_SCHEDULE,
   AutomationSession,
   contextOf,
+  emptyProcesses,
   type AutomationRuntime,
   type WorkspaceProcesses,
 } from './automation-runtime';
@@ -68,8 +69,13 @@ export class AutomationService {
     private readonly runtime: AutomationRuntime,
     private readonly pipeline: Pipeline,
     private readonly clock: Clock,
-    private readonly logger: Logger,
   ) {}
+
+  /** After a transaction that ran instances: the pipeline reads the events it appended, senders the effects. */
+  #committed(): void {
+    this.pipeline.notify();
+    this.runtime.committed();
+  }
 
   // ---- definitions -------------------------------------------------------------------------------------
 
@@ -342,7 +348,7 @@ export class AutomationService {
           const [rec] = await tx.processes.instancesByIds(workspaceId, [r.instance.id]);
           return { ok: true as const, value: { instance: rec! } };
         });
-        this.pipeline.notify();
+        this.#committed();
         return out;
       });
     }
@@ -414,7 +420,7 @@ export class AutomationService {
         await this.#append(tx, workspaceId, await s.flush());
         return { ok: true as const, value: r.ok ? `started ${instanceId}` : `not started: ${r.message}` };
       });
-      this.pipeline.notify();
+      this.#committed();
       return out;
     });
   }
@@ -475,12 +481,10 @@ export class AutomationService {
         cursor = ids.length > 0 ? ids[ids.length - 1]! : b.cursor;
       }
       if (ids.length === 0) return finish('done');
-      const trigger =
-        src.kind === 'date_plan'
-          ? live.proc.triggers.find((t) => t.id === src.node)
-          : (src as { node?: string }).node !== undefined
-            ? live.proc.triggers.find((t) => t.id === src.node)
-            : live.proc.triggers.find((t) => t.trigger.kind === 'manual' || t.trigger.kind === 'schedule');
+      // Date plans and scheduled runs name their trigger node; manual bulk starts use the manual trigger.
+      const trigger = live.proc.triggers.find((t) =>
+        src.node !== undefined ? t.id === src.node : t.trigger.kind === 'manual',
+      );
       if (!trigger) return finish('failed');
       // A short page is the last one: the bulk ends with it (no empty step after).
       const last = ids.length < BULK_PAGE;
@@ -526,7 +530,7 @@ export class AutomationService {
           updatedAt: now,
         });
       });
-      this.pipeline.notify();
+      this.#committed();
       return last ? 'done' : 'more';
     });
   }
@@ -578,7 +582,7 @@ export class AutomationService {
         });
       });
     }
-    this.pipeline.notify();
+    this.#committed();
   }
 
   /** A date trigger is due for a profile: start the instance if the trait still says so, plan the next. */
@@ -612,7 +616,7 @@ export class AutomationService {
             event: {
               name: 'Date Reached',
               type: 'track',
-              properties: { trait: trigger.trigger.trait, value: value as never },
+              properties: { trait: trigger.trigger.trait, value },
               timestamp: now,
             },
           });
@@ -632,7 +636,7 @@ export class AutomationService {
           );
       });
     });
-    this.pipeline.notify();
+    this.#committed();
   }
 
   /** A schedule trigger is due: start the process for the segment's members (bulk) and plan the next run. */
@@ -705,7 +709,7 @@ export class AutomationService {
         }
         await this.#append(tx, workspaceId, await s.flush());
       });
-      this.pipeline.notify();
+      this.#committed();
       return progressed > 0 && held.length === BATCH ? 'more' : 'done';
     });
   }
@@ -745,12 +749,12 @@ export class AutomationService {
     return this.pipeline.exclusive(async () => {
       const wp = await this.runtime.load(workspaceId, this.store);
       const now = this.clock.now();
-      return this.store.transaction(async (tx) => {
+      const out = await this.store.transaction(async (tx) => {
         const [rec] = await tx.processes.instancesByIds(workspaceId, [id]);
         if (!rec) return fail('not_found', `instance ${id} does not exist`);
         if (!rec.running) return fail('invalid_state', `instance ${id} has already ended (${rec.status})`);
         const profile = await tx.profiles.get(workspaceId, rec.profileId);
-        const s = new AutomationSession(tx, workspaceId, wp ?? emptyWorkspace(), now, this.runtime);
+        const s = new AutomationSession(tx, workspaceId, wp ?? emptyProcesses(), now, this.runtime);
         s.adopt([rec]);
         s.feed(
           id,
@@ -761,6 +765,8 @@ export class AutomationService {
         const [after] = await tx.processes.instancesByIds(workspaceId, [id]);
         return { ok: true as const, value: after! };
       });
+      this.#committed();
+      return out;
     });
   }
 
@@ -872,19 +878,4 @@ export interface ProcessStats {
   /** node → counter → n: entered, passed:<port>, errored, converted:<variant>, and waiting / held now. */
   nodes: Record<string, Record<string, number>>;
   versions: Record<string, Record<string, Record<string, number>>>;
-}
-
-function emptyWorkspace(): WorkspaceProcesses {
-  return {
-    processes: new Map(),
-    versions: new Map(),
-    eventTriggers: [],
-    traitTriggers: [],
-    scoreTriggers: [],
-    dateTriggers: [],
-    traits: new Set(),
-    scoreModels: new Set(),
-    watchAll: false,
-    watched: new Set(),
-  };
 }

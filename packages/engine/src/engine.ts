@@ -90,7 +90,10 @@ export function buildEngine(deps: EngineDeps): Engine {
   const ingest = new IngestService(
     deps.store,
     metrics,
-    () => pipeline.notify(),
+    () => {
+      pipeline.notify();
+      automationRuntime.committed();
+    },
     5000,
     (deps.pipeline?.inline ?? deps.store.adapter.direct !== undefined)
       ? (tx, ws, items) => pipeline.processAppended(tx, ws, items)
@@ -106,7 +109,7 @@ export function buildEngine(deps: EngineDeps): Engine {
     leaseMs: 60_000,
     batch: deps.scheduler?.batch ?? 1000,
   });
-  const automation = new AutomationService(deps.store, automationRuntime, pipeline, clock, logger);
+  const automation = new AutomationService(deps.store, automationRuntime, pipeline, clock);
   const outbox = new OutboxDispatcher(deps.store, clock, logger, pipeline, {
     pollMs: deps.outbox?.pollMs ?? 1000,
     leaseMs: 60_000,

@@ -8,13 +8,7 @@ export { ProfileService, type ProfileView, type TimelineEntry, type ChannelView 
 export { importContacts, type ImportReport, type RejectedRow } from './contacts';
 export { newId } from './ids';
 export { SegmentService, type SegmentInput, type PersonaInput, type PreviewResult } from './segments';
-export {
-  SegmentRuntime,
-  SEGMENT_BUILD,
-  SEGMENT_RECHECK,
-  SEGMENT_REPLAY,
-  SYSTEM_CHANNEL,
-} from './segment-runtime';
+export { SegmentRuntime, SEGMENT_BUILD, SEGMENT_RECHECK, SEGMENT_REPLAY } from './segment-runtime';
 export { Scheduler, type JobHandler } from './scheduler';
 export { AutomationService, type ProcessInput, type ProcessStats, type StartSource } from './automation';
 export {
@@ -27,7 +21,7 @@ export {
   PROCESS_ENDED,
 } from './automation-runtime';
 export { OutboxDispatcher, type Sender } from './outbox';
-export { systemEvent } from './system-events';
+export { systemEvent, SYSTEM_CHANNEL } from './system-events';
 export {
   SurveyService,
   parseCursor,

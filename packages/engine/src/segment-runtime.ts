@@ -17,12 +17,11 @@ import {
 } from '@omnicx/core';
 import type { Store, StoreTx } from '@omnicx/store';
 import type { Logger } from './ports';
+import { systemEvent } from './system-events';
 
 export const SEGMENT_RECHECK = 'segments.recheck';
 export const SEGMENT_BUILD = 'segments.build';
 export const SEGMENT_REPLAY = 'segments.replay';
-/** The channel of events omnicx writes itself (segment membership changes): not a customer touchpoint. */
-export const SYSTEM_CHANNEL = 'system';
 
 /** A workspace's segments, computed traits and score models, compiled once per definitions change. */
 export interface WorkspaceSegments {
@@ -203,35 +202,12 @@ export function membershipEvent(
   now: number,
   messageId: string,
 ): IncomingEvent {
-  const properties = { segment_id: segmentId, segment_name: ws.names.get(segmentId) ?? segmentId };
-  const context = { channel: SYSTEM_CHANNEL };
-  return {
-    messageId,
-    type: 'track',
+  return systemEvent({
     name,
-    userId: null,
-    anonymousId: null,
-    previousId: null,
-    groupId: null,
-    traits: {},
-    properties,
-    context,
-    integrations: {},
-    timestamp: now,
-    receivedAt: now,
-    sentAt: null,
-    originalTimestamp: null,
-    channel: SYSTEM_CHANNEL,
-    touchpoint: null,
-    json: JSON.stringify({
-      type: 'track',
-      event: name,
-      messageId,
-      properties,
-      context,
-      timestamp: new Date(now).toISOString(),
-    }),
-  };
+    properties: { segment_id: segmentId, segment_name: ws.names.get(segmentId) ?? segmentId },
+    now,
+    messageId,
+  });
 }
 
 async function compileWorkspace(

@@ -1,4 +1,5 @@
-import type { IncomingEvent } from '@omnicx/core';
+import type { IncomingEvent, JsonObject } from '@omnicx/core';
+import { systemEvent } from './system-events';
 
 /** Who an event omnicx writes is about: a known profile, or identifiers for the pipeline to resolve. */
 export interface EventSubject {
@@ -25,42 +26,16 @@ export function systemTrack(
     receivedAt: number;
   },
 ): IncomingEvent {
-  const context: Record<string, unknown> = {
-    channel: o.channel,
-    ...(o.touchpoint ? { touchpoint: o.touchpoint } : {}),
-    ...(o.subject.externalIds?.length
-      ? { externalIds: o.subject.externalIds.map((x) => ({ ...x, collection: 'users' })) }
-      : {}),
-  };
-  const userId = o.subject.userId ?? null;
-  const anonymousId = o.subject.anonymousId ?? null;
-  return {
-    messageId: o.messageId,
-    type: 'track',
+  return systemEvent({
     name,
-    userId,
-    anonymousId,
-    previousId: null,
-    groupId: null,
-    traits: {},
-    properties,
-    context,
-    integrations: {},
-    timestamp: o.timestamp,
-    receivedAt: o.receivedAt,
-    sentAt: null,
-    originalTimestamp: null,
+    properties: properties as JsonObject,
     channel: o.channel,
     touchpoint: o.touchpoint,
-    json: JSON.stringify({
-      type: 'track',
-      event: name,
-      messageId: o.messageId,
-      ...(userId ? { userId } : {}),
-      ...(anonymousId ? { anonymousId } : {}),
-      properties,
-      context,
-      timestamp: new Date(o.timestamp).toISOString(),
-    }),
-  };
+    userId: o.subject.userId ?? null,
+    anonymousId: o.subject.anonymousId ?? null,
+    ...(o.subject.externalIds ? { externalIds: o.subject.externalIds } : {}),
+    now: o.timestamp,
+    receivedAt: o.receivedAt,
+    messageId: o.messageId,
+  });
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
-import type { DomainError } from '@omnicx/core';
+import type { DomainError, Result } from '@omnicx/core';
 
 /**
  * The one error shape of every API: `{"error":{"code","message"[,"field"][,"details"]}}`. `details` carries
@@ -35,6 +35,13 @@ export function statusFor(code: string): number {
     case 'archived':
     case 'no_manual_trigger':
       return 409;
+    case 'already_responded':
+      return 409;
+    case 'invalid_link':
+      return 404;
+    case 'link_expired':
+    case 'survey_closed':
+      return 410;
     case 'event_too_large':
     case 'batch_too_large':
       return 413;
@@ -42,6 +49,17 @@ export function statusFor(code: string): number {
       return 400;
   }
 }
+
+/**
+ * Answers a service Result: the value through `view` with `status`, or the error with the status its code
+ * maps to (details, such as every rule or process validation error, included).
+ */
+export const replyWith =
+  <T, V>(view: (v: T) => V, status = 200) =>
+  (r: Result<T>, res: FastifyReply): FastifyReply =>
+    r.ok
+      ? res.code(status).send(view(r.value))
+      : sendError(res, statusFor(r.error.code), r.error as DomainError & { details?: unknown });
 
 /** Maps framework errors (body too large, bad JSON, schema validation) to the API's error shape. */
 export function installErrorHandlers(app: FastifyInstance): void {

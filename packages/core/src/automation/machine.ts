@@ -152,7 +152,7 @@ class Run {
     this.i.endReason = reason;
     this.i.endedAt = this.ctx.now;
     this.i.wait = null;
-    if (this.timer === undefined || this.timer !== null) this.timer = null;
+    this.timer = null;
     this.log(node, status === 'completed' ? 'completed' : (status as HistoryEntry['kind']), reason);
   }
 
@@ -358,9 +358,8 @@ export function step(
         r.end('failed', `node "${instance.node}" does not exist in version ${instance.version}`);
         break;
       }
-      let next = r.visit(node);
+      const next = r.visit(node);
       if (next !== undefined) r.run(next);
-      next = undefined;
       break;
     }
     case 'timer': {
@@ -417,12 +416,8 @@ export function step(
           break;
         }
       }
+      // A change without a history line (an event remembered for later conditions) is still a change.
       if (!changed) return unchanged();
-      if (r.history.length === 0 && r.counts.length === 0) {
-        // Only remembered for later conditions: a state change without a history line.
-        r.i.updatedAt = ctx.now;
-        return { instance: r.i, effects: [], timer: undefined, history: [], counts: [], unchanged: false };
-      }
       break;
     }
   }

@@ -1,6 +1,5 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { DomainError, Result } from '@omnicx/core';
 import type { Engine } from '@omnicx/engine';
 import type {
   BulkStartRecord,
@@ -10,7 +9,7 @@ import type {
   ProcessRecord,
   TaskRecord,
 } from '@omnicx/store';
-import { sendError, statusFor } from '../errors';
+import { replyWith, sendError, statusFor } from '../errors';
 import { ADMIN_SECURITY, ErrorBody } from '../schemas';
 
 const DEFINITION =
@@ -276,12 +275,6 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
   const security = ADMIN_SECURITY;
   const tags = ['automation'];
   const errors = { '4xx': ErrorBody };
-  const reply =
-    <T, V>(view: (v: T) => V, status = 200) =>
-    (r: Result<T>, res: FastifyReply) =>
-      r.ok
-        ? res.code(status).send(view(r.value))
-        : sendError(res, statusFor(r.error.code), r.error as DomainError & { details?: unknown });
   const ws = (req: { principal?: { workspaceId: string } | null }) => req.principal!.workspaceId;
 
   app.get(
@@ -310,7 +303,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
         response: { 201: Process, ...errors },
       },
     },
-    async (req, res) => reply(processView, 201)(await auto.create(ws(req), req.body), res),
+    async (req, res) => replyWith(processView, 201)(await auto.create(ws(req), req.body), res),
   );
 
   app.post<{ Body: { definition: unknown } }>(
@@ -356,7 +349,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
         response: { 200: Process, ...errors },
       },
     },
-    async (req, res) => reply(processView)(await auto.get(ws(req), req.params.id), res),
+    async (req, res) => replyWith(processView)(await auto.get(ws(req), req.params.id), res),
   );
 
   app.patch<{ Params: IdParams; Body: Static<typeof PatchBody> }>(
@@ -371,7 +364,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
         response: { 200: Process, ...errors },
       },
     },
-    async (req, res) => reply(processView)(await auto.update(ws(req), req.params.id, req.body), res),
+    async (req, res) => replyWith(processView)(await auto.update(ws(req), req.params.id, req.body), res),
   );
 
   app.delete<{ Params: IdParams }>(
@@ -385,7 +378,8 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
         response: { 200: Type.Object({ deleted: Type.String() }), ...errors },
       },
     },
-    async (req, res) => reply((v: { deleted: string }) => v)(await auto.delete(ws(req), req.params.id), res),
+    async (req, res) =>
+      replyWith((v: { deleted: string }) => v)(await auto.delete(ws(req), req.params.id), res),
   );
 
   for (const [action, summary] of [
@@ -397,7 +391,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
     app.post<{ Params: IdParams }>(
       `/api/v1/processes/:id/${action}`,
       { schema: { tags, security, summary, params: IdParams, response: { 200: Process, ...errors } } },
-      async (req, res) => reply(processView)(await auto[action](ws(req), req.params.id), res),
+      async (req, res) => replyWith(processView)(await auto[action](ws(req), req.params.id), res),
     );
   }
 
@@ -444,7 +438,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
       },
     },
     async (req, res) =>
-      reply((v: { version: number; definition: unknown; publishedAt: number }) => ({
+      replyWith((v: { version: number; definition: unknown; publishedAt: number }) => ({
         version: v.version,
         definition: v.definition,
         publishedAt: iso(v.publishedAt)!,
@@ -491,7 +485,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
             }
           : {}),
       });
-      return reply(
+      return replyWith(
         (v: {
           instance: { status: string; endReason: string | null };
           history: { at: number }[];
@@ -553,7 +547,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
         response: { 200: Bulk, ...errors },
       },
     },
-    async (req, res) => reply(bulkView)(await auto.bulk(ws(req), req.params.bulkId), res),
+    async (req, res) => replyWith(bulkView)(await auto.bulk(ws(req), req.params.bulkId), res),
   );
 
   app.get<{ Params: IdParams }>(
@@ -576,7 +570,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
         },
       },
     },
-    async (req, res) => reply((v: unknown) => v)(await auto.stats(ws(req), req.params.id), res),
+    async (req, res) => replyWith((v: unknown) => v)(await auto.stats(ws(req), req.params.id), res),
   );
 
   const Instances = Type.Object({ instances: Type.Array(Instance), next: Nullable(Type.String()) });
@@ -632,7 +626,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
       },
     },
     async (req, res) =>
-      reply((v: { instance: InstanceRecord; history: HistoryRecord[]; effects: OutboxRecord[] }) => ({
+      replyWith((v: { instance: InstanceRecord; history: HistoryRecord[]; effects: OutboxRecord[] }) => ({
         instance: instanceView(v.instance),
         history: v.history.map(historyView),
         effects: v.effects.map(effectView),
@@ -660,7 +654,7 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
           field: 'reason',
           message: 'reason must be a string of at most 500 characters',
         });
-      return reply(instanceView)(await auto.cancel(ws(req), req.params.id, reason), res);
+      return replyWith(instanceView)(await auto.cancel(ws(req), req.params.id, reason), res);
     },
   );
 
@@ -720,7 +714,10 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
       },
     },
     async (req, res) =>
-      reply(effectView)(await auto.retryEffect(ws(req), req.params.id, () => engine.outbox.notify()), res),
+      replyWith(effectView)(
+        await auto.retryEffect(ws(req), req.params.id, () => engine.outbox.notify()),
+        res,
+      ),
   );
 
   const TasksQuery = Type.Object(
@@ -775,6 +772,6 @@ export async function automationRoutes(app: FastifyInstance, opts: { engine: Eng
         response: { 200: Task, ...errors },
       },
     },
-    async (req, res) => reply(taskView)(await auto.updateTask(ws(req), req.params.id, req.body), res),
+    async (req, res) => replyWith(taskView)(await auto.updateTask(ws(req), req.params.id, req.body), res),
   );
 }

@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { DomainError, Result } from '@omnicx/core';
+import type { Result } from '@omnicx/core';
 import type { Engine } from '@omnicx/engine';
 import type { DefinitionRecord, PersonaRecord, SegmentRecord } from '@omnicx/store';
-import { sendError, statusFor } from '../errors';
+import { replyWith, sendError, statusFor } from '../errors';
 import { ADMIN_SECURITY, ErrorBody } from '../schemas';
 
 // ---- schemas (local: only these routes use them) ---------------------------------------------------------
@@ -247,13 +247,6 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
   const seg = opts.engine.segments;
   const security = ADMIN_SECURITY;
   const errors = { '4xx': ErrorBody };
-  /** Sends a Result: its value through `view`, or its error with the status its code maps to. */
-  const reply =
-    <T, V>(view: (v: T) => V, status = 200) =>
-    (r: Result<T>, res: FastifyReply) =>
-      r.ok
-        ? res.code(status).send(view(r.value))
-        : sendError(res, statusFor(r.error.code), r.error as DomainError & { details?: unknown });
 
   // ---- segments ----
   {
@@ -286,7 +279,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply(segmentView, 201)(await seg.create(req.principal!.workspaceId, req.body), res),
+        replyWith(segmentView, 201)(await seg.create(req.principal!.workspaceId, req.body), res),
     );
 
     // Registered before /:id so "preview" is never read as an id (find-my-way prefers static routes anyway).
@@ -304,7 +297,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply((v: Static<typeof Preview>) => v)(
+        replyWith((v: Static<typeof Preview>) => v)(
           await seg.preview(req.principal!.workspaceId, req.body.rule, { sample: req.body.sample ?? 10 }),
           res,
         ),
@@ -321,7 +314,8 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
           response: { 200: Segment, ...errors },
         },
       },
-      async (req, res) => reply(segmentView)(await seg.get(req.principal!.workspaceId, req.params.id), res),
+      async (req, res) =>
+        replyWith(segmentView)(await seg.get(req.principal!.workspaceId, req.params.id), res),
     );
 
     app.patch<{ Params: IdParams; Body: Static<typeof SegmentPatchBody> }>(
@@ -338,7 +332,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply(segmentView)(await seg.update(req.principal!.workspaceId, req.params.id, req.body), res),
+        replyWith(segmentView)(await seg.update(req.principal!.workspaceId, req.params.id, req.body), res),
     );
 
     app.delete<{ Params: IdParams }>(
@@ -354,7 +348,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply((v: { deleted: string }) => v)(
+        replyWith((v: { deleted: string }) => v)(
           await seg.delete(req.principal!.workspaceId, req.params.id),
           res,
         ),
@@ -373,7 +367,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply(membersView)(
+        replyWith(membersView)(
           await seg.members(req.principal!.workspaceId, req.params.id, {
             limit: req.query.limit,
             ...(req.query.after !== undefined ? { after: req.query.after } : {}),
@@ -419,7 +413,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
             field: 'from',
             message: 'from must not be after to',
           });
-        return reply((sizes: { at: number; size: number }[]) => ({
+        return replyWith((sizes: { at: number; size: number }[]) => ({
           segmentId: req.params.id,
           from: iso(from),
           to: iso(to),
@@ -447,7 +441,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
           response: { 200: ListChange, ...errors },
         },
         handler: async (req, res) =>
-          reply((v: Static<typeof ListChange>) => v)(
+          replyWith((v: Static<typeof ListChange>) => v)(
             await seg.changeList(req.principal!.workspaceId, req.params.id, op, req.body.profileIds),
             res,
           ),
@@ -476,7 +470,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
           },
         },
         async (req, res) =>
-          reply((v: Static<typeof ImportReport>) => v)(
+          replyWith((v: Static<typeof ImportReport>) => v)(
             await seg.importList(
               req.principal!.workspaceId,
               req.params.id,
@@ -558,7 +552,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply((v: { computedTraits: Record<string, unknown>; scores: Record<string, number> }) => ({
+        replyWith((v: { computedTraits: Record<string, unknown>; scores: Record<string, number> }) => ({
           profileId: req.params.id,
           ...v,
         }))(await seg.valuesOf(req.principal!.workspaceId, req.params.id), res),
@@ -602,7 +596,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply(definitionView, 201)(
+        replyWith(definitionView, 201)(
           await seg.putDefinition(req.principal!.workspaceId, kind, null, req.body.name, req.body.definition),
           res,
         ),
@@ -642,7 +636,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply(definitionView)(
+        replyWith(definitionView)(
           await seg.putDefinition(
             req.principal!.workspaceId,
             kind,
@@ -667,7 +661,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply((v: { deleted: string }) => v)(
+        replyWith((v: { deleted: string }) => v)(
           await seg.deleteDefinition(req.principal!.workspaceId, kind, req.params.id),
           res,
         ),
@@ -704,7 +698,10 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply(personaView, 201)(await seg.putPersona(req.principal!.workspaceId, null, input(req.body)), res),
+        replyWith(personaView, 201)(
+          await seg.putPersona(req.principal!.workspaceId, null, input(req.body)),
+          res,
+        ),
     );
 
     app.get<{ Params: IdParams }>(
@@ -719,7 +716,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply(personaView)(await seg.getPersona(req.principal!.workspaceId, req.params.id), res),
+        replyWith(personaView)(await seg.getPersona(req.principal!.workspaceId, req.params.id), res),
     );
 
     app.put<{ Params: IdParams; Body: PersonaBody }>(
@@ -735,7 +732,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply(personaView)(
+        replyWith(personaView)(
           await seg.putPersona(req.principal!.workspaceId, req.params.id, input(req.body)),
           res,
         ),
@@ -753,7 +750,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         },
       },
       async (req, res) =>
-        reply((v: { deleted: string }) => v)(
+        replyWith((v: { deleted: string }) => v)(
           await seg.deletePersona(req.principal!.workspaceId, req.params.id),
           res,
         ),
@@ -781,7 +778,7 @@ export async function segmentRoutes(app: FastifyInstance, opts: { engine: Engine
         const ws = req.principal!.workspaceId;
         const p = await seg.getPersona(ws, req.params.id);
         if (!p.ok) return sendError(res, statusFor(p.error.code), p.error);
-        return reply((m: Parameters<typeof membersView>[0]) => ({
+        return replyWith((m: Parameters<typeof membersView>[0]) => ({
           personaId: p.value.id,
           segmentId: p.value.segmentId,
           ...membersView(m),

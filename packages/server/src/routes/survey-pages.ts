@@ -163,21 +163,6 @@ const pathOf = (url: string | undefined): string | null => {
   }
 };
 
-/** HTTP status of a survey error code (the shared map plus the survey-specific codes). */
-export function surveyStatus(code: string): number {
-  switch (code) {
-    case 'already_responded':
-      return 409;
-    case 'invalid_link':
-      return 404;
-    case 'link_expired':
-    case 'survey_closed':
-      return 410;
-    default:
-      return statusFor(code);
-  }
-}
-
 // ---- routes ----------------------------------------------------------------------------------------------
 
 /**
@@ -204,7 +189,7 @@ export async function surveyPageRoutes(app: FastifyInstance, opts: { engine: Eng
           end: publicEnd(r.value.end, lang),
           completed: r.value.completed,
         })
-      : sendError(res, surveyStatus(r.error.code), r.error as DomainError & { details?: unknown });
+      : sendError(res, statusFor(r.error.code), r.error as DomainError & { details?: unknown });
 
   /** The language of a page: ?lang=, then the link's, then the profile's traits, then the survey's default. */
   const languageOf = (s: Survey, req: FastifyRequest, ...more: unknown[]) =>

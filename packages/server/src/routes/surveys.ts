@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { parseInstant, toCsv, type DomainError, type MetricResult, type Result } from '@omnicx/core';
+import { parseInstant, toCsv, type MetricResult } from '@omnicx/core';
 import { parseCursor, type Engine, type FeedbackResult, type MetricsReport } from '@omnicx/engine';
 import type { FeedbackFilter, FeedbackRecord, SurveyRecord, SurveyResponseRecord } from '@omnicx/store';
-import { sendError } from '../errors';
+import { replyWith, sendError, statusFor } from '../errors';
 import { ADMIN_SECURITY, ErrorBody } from '../schemas';
-import { surveyStatus } from './survey-pages';
 
 // ---- schemas ---------------------------------------------------------------------------------------------
 
@@ -360,12 +359,6 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
   const { surveys, feedback } = opts.engine;
   const security = ADMIN_SECURITY;
   const errors = { '4xx': ErrorBody };
-  const reply =
-    <T, V>(view: (v: T) => V, status = 200) =>
-    (r: Result<T>, res: FastifyReply) =>
-      r.ok
-        ? res.code(status).send(view(r.value))
-        : sendError(res, surveyStatus(r.error.code), r.error as DomainError & { details?: unknown });
   /** Parses optional from/to; sends the 400 itself and returns null on a bad value. */
   const range = (q: { from?: string | undefined; to?: string | undefined }, res: FastifyReply) => {
     const out: { from?: number; to?: number } = {};
@@ -417,7 +410,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
           response: { 201: Survey, ...errors },
         },
       },
-      async (req, res) => reply(surveyView, 201)(await surveys.create(ws(req), req.body), res),
+      async (req, res) => replyWith(surveyView, 201)(await surveys.create(ws(req), req.body), res),
     );
 
     app.get(
@@ -449,7 +442,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
         },
       },
       async (req, res) =>
-        reply((v: unknown) => v)(await surveys.setWorkspaceSettings(ws(req), req.body), res),
+        replyWith((v: unknown) => v)(await surveys.setWorkspaceSettings(ws(req), req.body), res),
     );
 
     app.get<{ Params: IdParams }>(
@@ -463,7 +456,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
           response: { 200: Survey, ...errors },
         },
       },
-      async (req, res) => reply(surveyView)(await surveys.get(ws(req), req.params.id), res),
+      async (req, res) => replyWith(surveyView)(await surveys.get(ws(req), req.params.id), res),
     );
     app.patch<{ Params: IdParams; Body: Static<typeof SurveyPatchBody> }>(
       '/api/v1/surveys/:id',
@@ -478,7 +471,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
           response: { 200: Survey, ...errors },
         },
       },
-      async (req, res) => reply(surveyView)(await surveys.update(ws(req), req.params.id, req.body), res),
+      async (req, res) => replyWith(surveyView)(await surveys.update(ws(req), req.params.id, req.body), res),
     );
     app.delete<{ Params: IdParams }>(
       '/api/v1/surveys/:id',
@@ -493,7 +486,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
         },
       },
       async (req, res) =>
-        reply((v: { deleted: string }) => v)(await surveys.delete(ws(req), req.params.id), res),
+        replyWith((v: { deleted: string }) => v)(await surveys.delete(ws(req), req.params.id), res),
     );
 
     app.post<{ Params: IdParams; Body: Static<typeof LinkBody> }>(
@@ -511,7 +504,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
         },
       },
       async (req, res) =>
-        reply(
+        replyWith(
           (l: { linkId: string; token: string; path: string; expiresAt: number; language: string }) => ({
             ...l,
             expiresAt: iso(l.expiresAt),
@@ -546,7 +539,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
         const r = range(req.query, res);
         if (!r) return res;
         const q = req.query;
-        return reply((v: { responses: SurveyResponseRecord[]; next: string | null }) => ({
+        return replyWith((v: { responses: SurveyResponseRecord[]; next: string | null }) => ({
           responses: v.responses.map(responseView),
           next: v.next,
         }))(
@@ -584,7 +577,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
         const r = range(req.query, res);
         if (!r) return res;
         const out = await surveys.exportCsv(ws(req), req.params.id, r);
-        if (!out.ok) return sendError(res, surveyStatus(out.error.code), out.error);
+        if (!out.ok) return sendError(res, statusFor(out.error.code), out.error);
         return res
           .header('content-type', 'text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="survey-${req.params.id}-responses.csv"`)
@@ -604,7 +597,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
         },
       },
       async (req, res) =>
-        reply(responseView)(await surveys.response(ws(req), req.params.id, req.params.responseId), res),
+        replyWith(responseView)(await surveys.response(ws(req), req.params.id, req.params.responseId), res),
     );
 
     app.post<{ Params: ResponseParams; Body: FollowupBody }>(
@@ -621,7 +614,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
         },
       },
       async (req, res) =>
-        reply(responseView)(
+        replyWith(responseView)(
           await surveys.followup(ws(req), req.params.id, req.params.responseId, req.body),
           res,
         ),
@@ -674,7 +667,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
           ...(q.weekStart !== undefined ? { weekStart: q.weekStart } : {}),
           ...(q.calendar ? { calendar: q.calendar } : {}),
         });
-        if (!out.ok) return sendError(res, surveyStatus(out.error.code), out.error);
+        if (!out.ok) return sendError(res, statusFor(out.error.code), out.error);
         if (q.format === 'csv')
           return res
             .header('content-type', 'text/csv; charset=utf-8')
@@ -742,7 +735,10 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
         },
       },
       async (req, res) =>
-        reply((items: FeedbackResult[]) => ({ items }), 201)(await feedback.submit(ws(req), req.body), res),
+        replyWith((items: FeedbackResult[]) => ({ items }), 201)(
+          await feedback.submit(ws(req), req.body),
+          res,
+        ),
     );
 
     app.get<{ Querystring: FeedbackQuery }>(
@@ -824,7 +820,7 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
           response: { 200: Feedback, ...errors },
         },
       },
-      async (req, res) => reply(feedbackView)(await feedback.get(ws(req), req.params.id), res),
+      async (req, res) => replyWith(feedbackView)(await feedback.get(ws(req), req.params.id), res),
     );
 
     app.post<{ Params: IdParams; Body: FollowupBody }>(
@@ -839,7 +835,8 @@ export async function surveyRoutes(app: FastifyInstance, opts: { engine: Engine 
           response: { 200: Feedback, ...errors },
         },
       },
-      async (req, res) => reply(feedbackView)(await feedback.followup(ws(req), req.params.id, req.body), res),
+      async (req, res) =>
+        replyWith(feedbackView)(await feedback.followup(ws(req), req.params.id, req.body), res),
     );
   }
 }

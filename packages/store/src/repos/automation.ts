@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../schema';
 import type { DialectAdapter } from '../adapter';
 
@@ -499,19 +499,6 @@ export function processesRepo(db: Kysely<Database>, adapter: DialectAdapter) {
           )
           .execute();
       }
-    },
-
-    /** One fewer running instance of the process for the profile (an instance ended). */
-    async instanceEnded(workspaceId: string, processId: string, profileId: string): Promise<void> {
-      await db
-        .updateTable('process_entries')
-        .set((eb) => ({
-          running: sql<number>`case when ${eb.ref('running')} > 0 then ${eb.ref('running')} - 1 else 0 end`,
-        }))
-        .where('workspace_id', '=', workspaceId)
-        .where('process_id', '=', processId)
-        .where('profile_id', '=', profileId)
-        .execute();
     },
 
     // ---- history and counters ----
