@@ -6,10 +6,24 @@
 // Message-ID, result classification). Rendering is measured separately (renders/s) and is not part of
 // either send figure: both sides send the same pre-rendered messages.
 //
+// The outbox figure (issue 5): messages/s through the whole outbox path — an in-process engine on a
+// temporary SQLite file, the email channel pointed at the same local SMTP server, a marketing template and a
+// published process (event → send_message email → exit). N profiles are identified with an email and send
+// the trigger event through the ingestion API (with the dispatcher stopped), so N `message.email` effects
+// are due; then the dispatcher starts and the clock runs until the last effect is settled as `sent`. Each
+// send claims its effect, loads template, profile, consent, policy and channel settings, renders (layout,
+// text part, tracked links, open pixel, signed unsubscribe link), sends over SMTP, records the delivery,
+// settles the effect and appends a `Message Sent` event (the pipeline runs, as in `omnicx start`). The
+// ratio is against the nodemailer-direct median of the same run (pre-rendered messages, same pool).
+//
 // Run: npx tsx bench/send/run.ts              (BENCH_SEND_N=2000 messages, BENCH_SEND_CONCURRENCY=20
 //      in flight, BENCH_SEND_ROUNDS=5 alternating rounds; the median of each side is reported;
+//      BENCH_SEND_OUTBOX_N (default N) effects through the outbox, once;
 //      add --dkim to sign every message with a 2048-bit RSA key on both sides; --markdown for a table)
 import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { SMTPServer } from 'smtp-server';
@@ -22,12 +36,16 @@ import {
   type MessageTemplate,
   type SmtpConfig,
 } from '../../packages/channels/src/index';
+import { openStore } from '@omnicx/store';
+import { buildEngine } from '@omnicx/engine';
+import { buildApp } from '@omnicx/server';
 
 const N = Number(process.env.BENCH_SEND_N ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_SEND_CONCURRENCY ?? 20);
 const ROUNDS = Number(process.env.BENCH_SEND_ROUNDS ?? 5);
 const DKIM = process.argv.includes('--dkim');
 const MARKDOWN = process.argv.includes('--markdown');
+const OUTBOX_N = Number(process.env.BENCH_SEND_OUTBOX_N ?? N);
 
 /** A local SMTP server that accepts and counts every message without storing it. */
 async function startSink(): Promise<{ port: number; count: () => number; close: () => Promise<void> }> {
@@ -140,6 +158,147 @@ async function drive(messages: EmailMessage[], send: (m: EmailMessage) => Promis
   return messages.length / ((performance.now() - t0) / 1000);
 }
 
+/**
+ * OUTBOX_N emails through the engine's outbox into the SMTP server at `port`: returns messages/s from the
+ * dispatcher's start (every effect due) to the last effect settled as `sent`, and the dispatcher's setting.
+ */
+async function outboxRun(
+  port: number,
+  received: () => number,
+): Promise<{ perSec: number; ms: number; setupMs: number; concurrency: number }> {
+  const WK = 'wk_bench_0123456789abcdef';
+  const SK = 'sk_bench_0123456789abcdef';
+  const dir = mkdtempSync(join(tmpdir(), 'omnicx-bench-send-'));
+  const store = await openStore({ dataDir: dir, sqliteSynchronous: 'normal' });
+  const concurrency = 8; // the dispatcher's default, as `omnicx start` runs it
+  const engine = buildEngine({
+    store,
+    publicUrl: 'https://cx.example',
+    pipeline: { batchSize: 1000 },
+    outbox: { pollMs: 1000, concurrency },
+  });
+  try {
+    const setup0 = performance.now();
+    const ws = (await engine.workspaces.bootstrap({ writeKey: WK, secretKey: SK })).workspace.id;
+    const must = <T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T => {
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value;
+    };
+    must(
+      await engine.messaging.putChannelSettings(ws, 'email', {
+        smtp: { host: '127.0.0.1', port, ignoreTLS: true },
+        from: '"Example Shop" <shop@shop.example>',
+        replyTo: 'support@shop.example',
+        unsubscribeMailto: 'unsubscribe@shop.example',
+      }),
+    );
+    const template = must(
+      await engine.messaging.putTemplate(ws, {
+        name: 'Bench offer',
+        category: 'marketing',
+        defaultLocale: 'en',
+        variants: {
+          fa: {
+            email: {
+              subject: '{{ profile.traits.first_name }} عزیز، پیشنهاد ویژه برای کفش کوهنوردی',
+              html: `<h1>سلام {{ profile.traits.first_name }}</h1>
+<p>سرمایه گذاری برروی تجربه مشتری و بهبود و توسعه آن موجب افزایش سودآوری برندها و وفاداری به برند می شود.</p>
+<p><a href="https://shop.example/p/boots">مشاهده محصول</a></p>`,
+            },
+          },
+          en: {
+            email: {
+              subject: 'A special offer on hiking boots, {{ profile.traits.first_name }}',
+              html: `<p>Hi {{ profile.traits.first_name }},</p>
+<p>The hiking boots on your wishlist are now on sale.</p>
+<p><a href="https://shop.example/p/boots">See it</a></p>`,
+            },
+          },
+        },
+      }),
+    );
+    const proc = must(
+      await engine.automation.create(ws, {
+        name: 'Bench send',
+        definition: {
+          nodes: [
+            { id: 't', type: 'trigger', trigger: { kind: 'event', event: 'Bench Send' } },
+            {
+              id: 'send',
+              type: 'action',
+              action: { kind: 'send_message', channel: 'email', template: template.id },
+            },
+            { id: 'end', type: 'exit' },
+          ],
+          edges: [
+            { from: 't', to: 'send' },
+            { from: 'send', to: 'end' },
+          ],
+        },
+      }),
+    );
+    must(await engine.automation.publish(ws, proc.id));
+    engine.pipeline.start();
+    const app = await buildApp({ engine, logger: false, webDist: false });
+    for (let u = 0; u < OUTBOX_N; u += 100) {
+      const batch = [];
+      for (let i = u; i < Math.min(OUTBOX_N, u + 100); i++) {
+        const fa = i % 2 === 0;
+        batch.push(
+          {
+            type: 'identify',
+            userId: `bench-${i}`,
+            traits: {
+              email: `customer${i}@customer.example`,
+              first_name: fa ? 'سارا' : 'Charlotte',
+              locale: fa ? 'fa' : 'en',
+            },
+          },
+          { type: 'track', userId: `bench-${i}`, event: 'Bench Send' },
+        );
+      }
+      const r = await app.inject({
+        method: 'POST',
+        url: '/v1/batch',
+        headers: { authorization: `Bearer ${WK}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ batch }),
+      });
+      if (r.statusCode !== 200) throw new Error(r.body);
+    }
+    await engine.pipeline.drain();
+    const pending = (await store.outbox.countByStatus(ws)).pending ?? 0;
+    if (pending !== OUTBOX_N) throw new Error(`${pending} effects pending, expected ${OUTBOX_N}`);
+    const setupMs = performance.now() - setup0;
+
+    const before = received();
+    const t0 = Date.now();
+    const p0 = performance.now();
+    engine.outbox.start();
+    for (;;) {
+      const c = await store.outbox.countByStatus(ws);
+      const settled = (c.sent ?? 0) + (c.dead ?? 0) + (c.suppressed ?? 0);
+      if (settled >= OUTBOX_N) {
+        if ((c.sent ?? 0) !== OUTBOX_N) throw new Error(`outbox ended with ${JSON.stringify(c)}`);
+        break;
+      }
+      if (performance.now() - p0 > 600_000) throw new Error(`outbox not drained: ${JSON.stringify(c)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // The end is the last effect's settle time as recorded (epoch ms), not when this loop noticed it.
+    const sent = await store.outbox.list(ws, { status: 'sent', limit: OUTBOX_N });
+    const last = Math.max(...sent.map((e) => e.updatedAt));
+    const ms = Math.max(1, last - t0);
+    if (received() - before !== OUTBOX_N)
+      throw new Error(`the SMTP server received ${received() - before}, expected ${OUTBOX_N}`);
+    await app.close();
+    return { perSec: OUTBOX_N / (ms / 1000), ms, setupMs, concurrency };
+  } finally {
+    await engine.stop();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
@@ -201,8 +360,9 @@ async function main() {
   }
   baseline.close();
   sender.close();
-  await sink.close();
   if (failures) throw new Error(`${failures} sends failed`);
+  const outbox = await outboxRun(sink.port, sink.count);
+  await sink.close();
 
   const b = median(base);
   const o = median(ours);
@@ -213,6 +373,12 @@ async function main() {
     console.log(`| --- | ---: | ---: | ---: | ---: |`);
     console.log(
       `| ${setting} | ${b.toFixed(0)} | ${o.toFixed(0)} | ${ratio.toFixed(3)} | ${rendersPerSec.toFixed(0)} |`,
+    );
+    console.log('');
+    console.log(`| outbox path | nodemailer direct msg/s (median above) | outbox msg/s | ratio |`);
+    console.log(`| --- | ---: | ---: | ---: |`);
+    console.log(
+      `| ${OUTBOX_N} effects, SQLite, dispatcher concurrency ${outbox.concurrency}, pool of 5 | ${b.toFixed(0)} | ${outbox.perSec.toFixed(0)} | ${(outbox.perSec / b).toFixed(3)} |`,
     );
   } else {
     console.log(`bench:send (${setting}; median of ${ROUNDS} alternating rounds)`);
@@ -226,6 +392,12 @@ async function main() {
     console.log(
       `  template rendering (fa/en email, layout, text part): ${rendersPerSec.toFixed(0)} renders/s`,
     );
+    console.log(
+      `  outbox path (${OUTBOX_N} effects due, SQLite, dispatcher concurrency ${outbox.concurrency}, pool of 5): ` +
+        `${outbox.perSec.toFixed(0)} msg/s (${(outbox.ms / 1000).toFixed(2)} s from dispatcher start to the last ` +
+        `effect sent; setup ${(outbox.setupMs / 1000).toFixed(1)} s)`,
+    );
+    console.log(`  ratio outbox / nodemailer direct: ${(outbox.perSec / b).toFixed(3)}`);
   }
 }
 

@@ -59,6 +59,10 @@ export async function startSmtp(
       });
     },
   });
+  // A client that goes away mid-session (a killed process) is an ECONNRESET 'error' event: not a test failure.
+  server.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ECONNRESET' && e.code !== 'EPIPE') throw e;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {

@@ -8,6 +8,13 @@ export interface Config {
   databaseUrl: string | undefined;
   writeKey: string | undefined;
   secretKey: string | undefined;
+  /** The first admin of the default workspace (created when it has no users). */
+  adminEmail: string | undefined;
+  adminPassword: string | undefined;
+  /** Mark the session cookie Secure even on plain http (TLS ends at a proxy). */
+  cookieSecure: boolean;
+  /** Absolute URL customers reach omnicx at: links in messages (unsubscribe, tracking). */
+  publicUrl: string;
   logLevel: string;
   sqliteSynchronous: 'full' | 'normal';
 }
@@ -42,6 +49,10 @@ export function loadConfig(
       'DATABASE_URL must be a postgres:// URL; leave it unset to use the embedded SQLite store',
     );
   }
+  const cookieSecure = (env.OMNICX_COOKIE_SECURE ?? '').toLowerCase();
+  if (cookieSecure && !['1', '0', 'true', 'false'].includes(cookieSecure)) {
+    throw new Error(`OMNICX_COOKIE_SECURE must be 1 or 0 (got "${env.OMNICX_COOKIE_SECURE}")`);
+  }
   return {
     port,
     host: str('host', 'HOST') ?? '0.0.0.0',
@@ -49,7 +60,27 @@ export function loadConfig(
     databaseUrl,
     writeKey: env.OMNICX_WRITE_KEY || undefined,
     secretKey: env.OMNICX_SECRET_KEY || undefined,
+    adminEmail: env.OMNICX_ADMIN_EMAIL || undefined,
+    adminPassword: env.OMNICX_ADMIN_PASSWORD || undefined,
+    cookieSecure: cookieSecure === '1' || cookieSecure === 'true',
+    publicUrl: publicUrlOf(str('public-url', 'OMNICX_PUBLIC_URL'), port),
     logLevel: str('log-level', 'LOG_LEVEL') ?? 'info',
     sqliteSynchronous: sync,
   };
+}
+
+/** OMNICX_PUBLIC_URL, checked; default http://localhost:<port>. */
+function publicUrlOf(value: string | undefined, port: number): string {
+  if (!value) return `http://localhost:${port}`;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new Error(
+      `OMNICX_PUBLIC_URL must be an absolute URL such as https://cx.example.com (got "${value}")`,
+    );
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:')
+    throw new Error(`OMNICX_PUBLIC_URL must start with https:// or http:// (got "${value}")`);
+  return value.replace(/\/+$/, '');
 }

@@ -15,9 +15,13 @@ Usage:
   omnicx keys create --kind write|secret [--name NAME] [--workspace ID]
   omnicx keys revoke KEY_ID [--workspace ID]
   omnicx import contacts FILE.csv [--source NAME] [--workspace ID]
+  omnicx users list [--workspace ID]
+  omnicx users create --email EMAIL --role admin|marketer|analyst|agent [--name NAME] [--password P]
+                                                   without --password one is generated and shown once
 
 Environment: PORT (8080), HOST (0.0.0.0), OMNICX_DATA_DIR (./data), DATABASE_URL (PostgreSQL instead of
-SQLite), OMNICX_WRITE_KEY / OMNICX_SECRET_KEY (keys of the default workspace on first start), LOG_LEVEL.
+SQLite), OMNICX_WRITE_KEY / OMNICX_SECRET_KEY (keys of the default workspace on first start),
+OMNICX_ADMIN_EMAIL / OMNICX_ADMIN_PASSWORD (first console admin), OMNICX_COOKIE_SECURE, LOG_LEVEL.
 `;
 
 /** Fails the command with a message for the operator (no stack trace). */
@@ -56,10 +60,14 @@ async function main(argv: string[]): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       'log-level': { type: 'string' },
+      'public-url': { type: 'string' },
       workspace: { type: 'string' },
       kind: { type: 'string' },
       name: { type: 'string' },
       source: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string' },
+      password: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -98,6 +106,30 @@ async function main(argv: string[]): Promise<void> {
             throw new UsageError(`no active key ${arg} in workspace ${ws}`);
           process.stdout.write(`revoked ${arg}\n`);
         } else throw new UsageError('keys needs one of: list, create, revoke');
+      });
+    case 'users':
+      return withStore(config, async (store) => {
+        const engine = buildEngine({ store });
+        const ws = await workspaceId(store, values.workspace);
+        if (sub === 'list') {
+          for (const u of await engine.access.listUsers(ws)) {
+            process.stdout.write(
+              `${u.id}  ${u.role.padEnd(8)}  ${u.disabled ? 'disabled' : 'active  '}  ${u.email}  ${u.name}\n`,
+            );
+          }
+        } else if (sub === 'create') {
+          if (!values.email || !values.role)
+            throw new UsageError('users create needs --email and --role admin|marketer|analyst|agent');
+          const r = await engine.access.createUser(
+            ws,
+            { email: values.email, role: values.role, name: values.name, password: values.password },
+            { type: 'system', id: null, label: 'omnicx users create' },
+          );
+          if (!r.ok) throw new UsageError(r.error.message);
+          process.stdout.write(`${r.value.user.id}  ${r.value.user.role}  ${r.value.user.email}\n`);
+          if (r.value.password)
+            process.stdout.write(`password: ${r.value.password}\n(the password is shown only now)\n`);
+        } else throw new UsageError('users needs one of: list, create');
       });
     case 'import':
       if (sub !== 'contacts' || !arg) throw new UsageError('usage: omnicx import contacts FILE.csv');

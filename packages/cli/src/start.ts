@@ -13,7 +13,12 @@ export async function start(config: Config): Promise<void> {
   const logger = pino({
     level: config.logLevel,
     // Keys travel in these headers; they must never reach a log line.
-    redact: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization'],
+    redact: [
+      'req.headers.authorization',
+      'req.headers.cookie',
+      'req.headers["x-csrf-token"]',
+      'headers.authorization',
+    ],
   });
   const store = await openStore({
     databaseUrl: config.databaseUrl,
@@ -21,7 +26,7 @@ export async function start(config: Config): Promise<void> {
     sqliteSynchronous: config.sqliteSynchronous,
   });
   const metrics = createMetrics({ defaultMetrics: true });
-  const engine = buildEngine({ store, logger, metrics: metrics.engine });
+  const engine = buildEngine({ store, logger, metrics: metrics.engine, publicUrl: config.publicUrl });
   const boot = await engine.workspaces.bootstrap({ writeKey: config.writeKey, secretKey: config.secretKey });
   if (boot.created) logger.info({ workspace: boot.workspace.id }, 'created the default workspace');
   const generated = boot.keys.filter((k) => k.key);
@@ -40,7 +45,29 @@ export async function start(config: Config): Promise<void> {
       ].join('\n'),
     );
   }
-  const app = await buildApp({ engine, metrics, logger });
+  const admin = await engine.access.bootstrapAdmin(boot.workspace.id, {
+    email: config.adminEmail,
+    password: config.adminPassword,
+  });
+  if (admin.created) {
+    logger.info({ workspace: boot.workspace.id }, 'created the first admin user');
+    // The generated password, like the keys, goes to the terminal once and never to the structured log.
+    process.stdout.write(
+      admin.password
+        ? [
+            '',
+            '  omnicx created the first console user. The password is shown only now:',
+            `    email:    ${admin.email}`,
+            `    password: ${admin.password}`,
+            '  Sign in at /, then change it under your profile. Set OMNICX_ADMIN_EMAIL / OMNICX_ADMIN_PASSWORD',
+            '  before the first start to choose them yourself.',
+            '',
+            '',
+          ].join('\n')
+        : `\n  omnicx created the first console user ${admin.email} (password from OMNICX_ADMIN_PASSWORD).\n\n`,
+    );
+  }
+  const app = await buildApp({ engine, metrics, logger, cookieSecure: config.cookieSecure });
   engine.pipeline.start();
   engine.scheduler.start();
   engine.outbox.start();

@@ -17,3 +17,5 @@ export * from './segments/index';
 export * from './text/index';
 export * from './automation/index';
 export * from './surveys/index';
+export * from './access/index';
+export * from './channels/index';

@@ -8,7 +8,14 @@ import {
   entryDecision,
   eventStartsTrigger,
   fnv1a32,
+  hasScoreModel,
   instanceWatches,
+  nextScoreCrossingAt,
+  scoreAt,
+  SCORE_ADJUSTED,
+  type CompiledSegments,
+  type MembershipLookup,
+  type SegmentView,
   keepRecent,
   newInstance,
   step,
@@ -28,12 +35,15 @@ import type { EntryRecord, InstanceRecord, ProfileRecord, Store, StoreTx } from 
 import type { Logger } from './ports';
 import { newId } from './ids';
 import { systemEvent } from './system-events';
+import { issueSurveyLink } from './surveys';
 
 export const AUTOMATION_TIMER = 'automation.timer';
 export const AUTOMATION_DATE = 'automation.date';
 export const AUTOMATION_SCHEDULE = 'automation.schedule';
 export const AUTOMATION_BULK = 'automation.bulk';
 export const AUTOMATION_RESUME = 'automation.resume';
+/** A profile's score reaches a threshold some `score crossed` trigger watches, by decay alone (key: profile). */
+export const AUTOMATION_SCORE = 'automation.score';
 export const PROCESS_STARTED = 'Process Started';
 export const PROCESS_ENDED = 'Process Ended';
 
@@ -74,6 +84,8 @@ export interface WorkspaceProcesses {
   traits: Set<string>;
   /** Score models whose crossings matter. */
   scoreModels: Set<string>;
+  /** The thresholds watched per score model. */
+  scoreThresholds: Map<string, number[]>;
   /** Any version watches every event of its instances' profiles (exit criteria on traits). */
   watchAll: boolean;
   watched: Set<string>;
@@ -96,6 +108,33 @@ export interface ScoreChange {
   model: string;
   before: number;
   after: number;
+  /** When the score next crosses a watched threshold without events (null: never). */
+  nextAt: number | null;
+}
+
+/**
+ * A profile's watched scores before and after a change of its aggregates (or now, for a re-check), with the
+ * time each next crosses a watched threshold by itself (decay, expiry, time-based `when` rules): core's
+ * `nextScoreCrossingAt`. Models deleted since a process named them are skipped.
+ */
+export function scoreChangesOf(
+  compiled: CompiledSegments,
+  wp: WorkspaceProcesses,
+  profileId: string,
+  before: SegmentView,
+  after: SegmentView,
+  lookup: MembershipLookup,
+  now: number,
+): ScoreChange[] {
+  const out: ScoreChange[] = [];
+  for (const [model, thresholds] of wp.scoreThresholds) {
+    if (!hasScoreModel(compiled, model)) continue;
+    const b = before === after ? null : scoreAt(compiled, model, before, now, lookup);
+    const a = scoreAt(compiled, model, after, now, lookup);
+    const next = nextScoreCrossingAt(compiled, model, after, now, thresholds, lookup);
+    out.push({ profileId, model, before: b ?? a, after: a, nextAt: next?.at ?? null });
+  }
+  return out;
 }
 
 /**
@@ -121,6 +160,7 @@ export function emptyProcesses(): WorkspaceProcesses {
     dateTriggers: [],
     traits: new Set(),
     scoreModels: new Set(),
+    scoreThresholds: new Map(),
     watchAll: false,
     watched: new Set(),
     watchedSegments: new Set(),
@@ -460,7 +500,7 @@ export class AutomationSession {
         this.#events.push({
           profileId: w.profileId,
           event: systemEvent({
-            name: 'Score Adjusted',
+            name: SCORE_ADJUSTED,
             properties: { model: action.model, points: action.points, ...props },
             touchpoint,
             now: this.now,
@@ -521,6 +561,34 @@ export class AutomationSession {
     this.#outbox.push({ ...base, status: 'done', result });
   }
 
+  /**
+   * Messages inviting to a survey get a signed personal link for their profile, issued in this transaction
+   * (so a replayed effect, which the outbox drops by key, leaves at most an unused link). Template variables:
+   * `survey_url` (the link: `publicBaseUrl` + path when the runtime knows it, else the path on the omnicx
+   * server), `survey_path`, `survey_expires_at` (epoch ms), `survey_id`. A survey that is gone or closed
+   * gives `survey_error` instead, and the sender decides (the effect still records what was meant).
+   */
+  async #surveyLinks(): Promise<void> {
+    for (const o of this.#outbox) {
+      const action = o.payload.action as Action;
+      if (action.kind !== 'send_message' || action.survey === undefined || o.profileId === null) continue;
+      const r = await issueSurveyLink(this.tx, this.workspaceId, action.survey, o.profileId, this.now, {
+        channel: action.channel,
+        touchpoint: `process:${o.processId}`,
+      });
+      const base = this.runtime.publicBaseUrl?.replace(/\/+$/, '') ?? '';
+      o.payload.variables = r.ok
+        ? {
+            ...((o.payload.variables as Record<string, unknown> | undefined) ?? {}),
+            survey_id: action.survey,
+            survey_url: `${base}${r.value.path}`,
+            survey_path: r.value.path,
+            survey_expires_at: r.value.expiresAt,
+          }
+        : { survey_id: action.survey, survey_error: r.error.message };
+    }
+  }
+
   async #entry(processId: string, profileId: string): Promise<EntryRecord> {
     const k = `${processId}\u0000${profileId}`;
     let e = this.#entries.get(k);
@@ -550,6 +618,7 @@ export class AutomationSession {
       if (entry) entry.running = Math.max(0, entry.running - 1);
     }
     await tx.processes.putEntries(ws, [...this.#entries.values()]);
+    await this.#surveyLinks();
     const rows: InstanceRecord[] = [];
     for (const w of this.#instances.values()) {
       if (!w.dirty) continue;
@@ -602,6 +671,8 @@ export class AutomationRuntime {
   #cache = new Map<string, Promise<WorkspaceProcesses | null>>();
   #outboxListener: () => void = () => {};
   #outboxPending = false;
+  /** The server's public address (`https://cx.example.com`), prefixed to links put in effects. */
+  publicBaseUrl: string | undefined;
 
   constructor(private readonly logger: Logger) {}
 
@@ -684,6 +755,10 @@ export class AutomationRuntime {
           case 'score_crossed':
             wp.scoreTriggers.push(entry);
             wp.scoreModels.add(t.trigger.model);
+            wp.scoreThresholds.set(t.trigger.model, [
+              ...(wp.scoreThresholds.get(t.trigger.model) ?? []),
+              t.trigger.threshold,
+            ]);
             break;
           case 'date':
             wp.dateTriggers.push(entry);
@@ -717,7 +792,7 @@ export class AutomationRuntime {
     // Running instances of the profiles whose events someone watches.
     const relevant = new Set<string>();
     for (const it of items) if (mayConcernInstances(wp, it.event)) relevant.add(it.profileId);
-    if (relevant.size > 0) s.adopt(await tx.processes.runningFor(workspaceId, [...relevant]));
+    if (relevant.size > 0) s.adopt(await tx.processes.runningFor(workspaceId, [...relevant], { lock: true }));
     const startedBy = new Map<string, number>();
     for (const it of items) {
       const ref = eventRef(it.event);
@@ -762,7 +837,18 @@ export class AutomationRuntime {
         await this.scheduleDate(tx, workspaceId, wp, t.processId, t.node, c.profileId, c.to, profile, now);
       }
     }
-    for (const c of scoreChanges) {
+    // The score last seen by a profile's pending re-check: a crossing by decay that happened before this
+    // change (the re-check not run yet) is still a crossing.
+    const pendingChecks = new Map<string, Record<string, unknown>>();
+    for (const id of new Set(scoreChanges.map((c) => c.profileId))) {
+      const job = await tx.jobs.get(workspaceId, AUTOMATION_SCORE, id);
+      const scores = job?.payload.scores;
+      if (job && typeof scores === 'object' && scores !== null)
+        pendingChecks.set(id, scores as Record<string, unknown>);
+    }
+    for (const c0 of scoreChanges) {
+      const seen = pendingChecks.get(c0.profileId)?.[c0.model];
+      const c = typeof seen === 'number' ? { ...c0, before: seen } : c0;
       const profile = profileOf(c.profileId);
       if (!profile) continue;
       for (const t of wp.scoreTriggers) {
@@ -787,7 +873,37 @@ export class AutomationRuntime {
           });
       }
     }
+    await this.#planScoreChecks(tx, workspaceId, scoreChanges, pendingChecks, now);
     return s.flush();
+  }
+
+  /** (Re)schedules each profile's score re-check at its next watched crossing, with the scores seen now. */
+  async #planScoreChecks(
+    tx: StoreTx,
+    workspaceId: string,
+    changes: readonly ScoreChange[],
+    pending: ReadonlyMap<string, unknown>,
+    now: number,
+  ): Promise<void> {
+    const byProfile = new Map<string, ScoreChange[]>();
+    for (const c of changes) byProfile.set(c.profileId, [...(byProfile.get(c.profileId) ?? []), c]);
+    for (const [profileId, list] of byProfile) {
+      let at: number | null = null;
+      const scores: Record<string, number> = {};
+      for (const c of list) {
+        scores[c.model] = c.after;
+        if (c.nextAt !== null && (at === null || c.nextAt < at)) at = c.nextAt;
+      }
+      if (at === null) {
+        if (pending.has(profileId)) await tx.jobs.cancel(workspaceId, AUTOMATION_SCORE, profileId);
+        continue;
+      }
+      await tx.jobs.schedule(
+        workspaceId,
+        { id: newId('job'), kind: AUTOMATION_SCORE, key: profileId, runAt: at, payload: { scores } },
+        now,
+      );
+    }
   }
 
   /** Schedules (or cancels) a profile's date trigger from the trait's current value. */

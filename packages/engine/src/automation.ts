@@ -100,6 +100,16 @@ export class AutomationService {
     if (!r.ok) return r.error;
     const errors: ProcessError[] = [];
     for (const n of r.value.nodes.values()) {
+      if (n.type === 'action' && n.action.kind === 'send_message' && n.action.survey !== undefined) {
+        const survey = await this.store.surveys.get(workspaceId, n.action.survey);
+        if (!survey)
+          errors.push({
+            code: 'invalid_reference',
+            field: `nodes.${n.id}.action.survey`,
+            nodeId: n.id,
+            message: `node "${n.id}": survey ${n.action.survey} does not exist`,
+          });
+      }
       if (n.type === 'action' && n.action.kind === 'start_process') {
         const target = await this.store.processes.get(workspaceId, n.action.process);
         if (!target)
@@ -554,15 +564,20 @@ export class AutomationService {
         const wp = await this.runtime.load(workspaceId, this.store);
         const now = this.clock.now();
         await this.store.transaction(async (tx) => {
+          // Instances first, then their jobs: the pipeline locks instances before it cancels their timers,
+          // so taking the rows in the same order keeps two processes from deadlocking on PostgreSQL.
+          const records = wp
+            ? await tx.processes.instancesByIds(
+                workspaceId,
+                list.map((j) => j.key),
+                { lock: true },
+              )
+            : [];
           await tx.jobs.completeMany(
             list.map((j) => j.id),
             owner,
           );
           if (!wp) return;
-          const records = await tx.processes.instancesByIds(
-            workspaceId,
-            list.map((j) => j.key),
-          );
           const s = new AutomationSession(tx, workspaceId, wp, now, this.runtime);
           // Their timers were just deleted: an instance that ends now has no timer to cancel.
           s.timersGone(list.map((j) => j.key));
@@ -694,7 +709,14 @@ export class AutomationService {
       let progressed = 0;
       await this.store.transaction(async (tx) => {
         const s = new AutomationSession(tx, workspaceId, wp, now, this.runtime);
-        s.adopt(held);
+        // Read again, locked, in the transaction: another process may have moved them since the page.
+        s.adopt(
+          await tx.processes.instancesByIds(
+            workspaceId,
+            held.map((h) => h.id),
+            { lock: true },
+          ),
+        );
         const profiles = new Map(
           (
             await tx.profiles.getMany(
@@ -750,7 +772,7 @@ export class AutomationService {
       const wp = await this.runtime.load(workspaceId, this.store);
       const now = this.clock.now();
       const out = await this.store.transaction(async (tx) => {
-        const [rec] = await tx.processes.instancesByIds(workspaceId, [id]);
+        const [rec] = await tx.processes.instancesByIds(workspaceId, [id], { lock: true });
         if (!rec) return fail('not_found', `instance ${id} does not exist`);
         if (!rec.running) return fail('invalid_state', `instance ${id} has already ended (${rec.status})`);
         const profile = await tx.profiles.get(workspaceId, rec.profileId);

@@ -9,17 +9,21 @@ import { ProfileService } from './profiles';
 import { WorkspaceService } from './workspaces';
 import { SurveyService } from './surveys';
 import { FeedbackService } from './feedback';
+import { AccessService } from './users';
 import {
   AUTOMATION_BULK,
   AUTOMATION_DATE,
   AUTOMATION_RESUME,
   AUTOMATION_SCHEDULE,
+  AUTOMATION_SCORE,
   AUTOMATION_TIMER,
   AutomationRuntime,
 } from './automation-runtime';
 import { AutomationService } from './automation';
 import { OutboxDispatcher, type Sender } from './outbox';
 import { builtInSenders } from './senders';
+import { MessagingService } from './messaging';
+import { messageSenders, type MessageSenderOptions } from './message-senders';
 import { noMetrics, silentLogger, systemClock, type Clock, type Logger, type Metrics } from './ports';
 
 /** Everything the engine needs from outside; all optional except the store. */
@@ -35,7 +39,8 @@ export interface EngineDeps {
    */
   pipeline?: { batchSize?: number; pollMs?: number; inline?: boolean };
   scheduler?: { pollMs?: number; batch?: number };
-  outbox?: { pollMs?: number; maxAttempts?: number; concurrency?: number };
+  /** leaseMs: how long a claimed effect is ours (default 60 s); after a crash it waits this long. */
+  outbox?: { pollMs?: number; maxAttempts?: number; concurrency?: number; leaseMs?: number };
   /**
    * Senders by outbox kind, added to (or replacing) the built-in ones: `message.log` and `log` (the
    * logger), `webhook` (signed with `webhookSecret`), `list` and `start_process` (omnicx itself).
@@ -43,6 +48,13 @@ export interface EngineDeps {
   senders?: Record<string, Sender>;
   /** HMAC secret webhooks are signed with (header omnicx-signature); unsigned when absent. */
   webhookSecret?: string;
+  /**
+   * Absolute base URL customers reach omnicx at, for links in messages (unsubscribe, preference page,
+   * click and open tracking). Default http://localhost:8080.
+   */
+  publicUrl?: string;
+  /** Options of the email / SMS / push senders. */
+  messages?: MessageSenderOptions;
 }
 
 /** The composed engine: services over one store. Start the pipeline with `engine.pipeline.start()`. */
@@ -61,6 +73,10 @@ export interface Engine {
   outbox: OutboxDispatcher;
   surveys: SurveyService;
   feedback: FeedbackService;
+  /** Templates, content blocks, channel providers, consent, message links and delivery feedback. */
+  messaging: MessagingService;
+  /** Console users, sign-in, sessions, invitations and the audit log. */
+  access: AccessService;
   /** Stops the pipeline after its current batch and waits for in-flight appends. Does not close the store. */
   stop(): Promise<void>;
 }
@@ -74,6 +90,8 @@ export function buildEngine(deps: EngineDeps): Engine {
   const workspaces = new WorkspaceService(deps.store, keys, clock);
   const segmentRuntime = new SegmentRuntime(logger);
   const automationRuntime = new AutomationRuntime(logger);
+  // Survey links put in message effects (send_message with a survey) are absolute, like other message links.
+  automationRuntime.publicBaseUrl = (deps.publicUrl ?? 'http://localhost:8080').replace(/\/+$/, '');
   const pipeline = new Pipeline(
     deps.store,
     workspaces,
@@ -104,6 +122,7 @@ export function buildEngine(deps: EngineDeps): Engine {
   const segments = new SegmentService(deps.store, segmentRuntime, pipeline, workspaces, clock);
   const surveys = new SurveyService(deps.store, pipeline, clock);
   const feedback = new FeedbackService(deps.store, workspaces, surveys, pipeline, clock);
+  const access = new AccessService(deps.store, clock);
   const scheduler = new Scheduler(deps.store, clock, logger, {
     pollMs: deps.scheduler?.pollMs ?? 1000,
     leaseMs: 60_000,
@@ -112,12 +131,30 @@ export function buildEngine(deps: EngineDeps): Engine {
   const automation = new AutomationService(deps.store, automationRuntime, pipeline, clock);
   const outbox = new OutboxDispatcher(deps.store, clock, logger, pipeline, {
     pollMs: deps.outbox?.pollMs ?? 1000,
-    leaseMs: 60_000,
+    leaseMs: deps.outbox?.leaseMs ?? 60_000,
     batch: 100,
     concurrency: deps.outbox?.concurrency ?? 8,
     maxAttempts: deps.outbox?.maxAttempts ?? 10,
   });
+  const messaging = new MessagingService(
+    deps.store,
+    profiles,
+    pipeline,
+    clock,
+    logger,
+    (deps.publicUrl ?? 'http://localhost:8080').replace(/\/+$/, ''),
+  );
+  const messageChannels = messageSenders({
+    store: deps.store,
+    messaging,
+    profiles,
+    clock,
+    logger,
+    ...(deps.messages ? { options: deps.messages } : {}),
+  });
+  messaging.testSend = messageChannels.testSend;
   const senders = {
+    ...messageChannels.senders,
     ...builtInSenders({
       logger,
       automation,
@@ -145,6 +182,7 @@ export function buildEngine(deps: EngineDeps): Engine {
     return { again: clock.now() };
   });
   scheduler.handle(SEGMENT_RECHECK, (job) => segments.recheck(job.workspaceId, job.key));
+  scheduler.handle(AUTOMATION_SCORE, (job) => pipeline.rescore(job.workspaceId, job.key));
   scheduler.handle(SEGMENT_BUILD, async (job) => {
     const r = await segments.buildStep(
       job.workspaceId,
@@ -169,9 +207,12 @@ export function buildEngine(deps: EngineDeps): Engine {
     outbox,
     surveys,
     feedback,
+    messaging,
+    access,
     async stop() {
       await scheduler.stop();
       await outbox.stop();
+      messageChannels.close();
       await ingest.drained();
       await pipeline.stop();
     },

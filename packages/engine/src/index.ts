@@ -7,6 +7,7 @@ export { Pipeline, PIPELINE_CONSUMER } from './pipeline';
 export { ProfileService, type ProfileView, type TimelineEntry, type ChannelView } from './profiles';
 export { importContacts, type ImportReport, type RejectedRow } from './contacts';
 export { newId } from './ids';
+export { StatsService, DAY_MS, type EventStats, type EventStatsDay } from './stats';
 export { SegmentService, type SegmentInput, type PersonaInput, type PreviewResult } from './segments';
 export { SegmentRuntime, SEGMENT_BUILD, SEGMENT_RECHECK, SEGMENT_REPLAY } from './segment-runtime';
 export { Scheduler, type JobHandler } from './scheduler';
@@ -17,6 +18,7 @@ export {
   AUTOMATION_DATE,
   AUTOMATION_SCHEDULE,
   AUTOMATION_BULK,
+  AUTOMATION_SCORE,
   PROCESS_STARTED,
   PROCESS_ENDED,
 } from './automation-runtime';
@@ -35,3 +37,38 @@ export {
   type SurveyLink,
 } from './surveys';
 export { FeedbackService, FEEDBACK_RECEIVED, type FeedbackResult } from './feedback';
+export {
+  AccessService,
+  SCRYPT_PARAMS,
+  SESSION_IDLE_MS,
+  SESSION_ABSOLUTE_MS,
+  INVITATION_TTL_MS,
+  LOGIN_MAX_FAILURES,
+  LOGIN_WINDOW_MS,
+  csrfTokenFor,
+  hashPassword,
+  sameToken,
+  userView,
+  verifyPassword,
+  type AccessError,
+  type Actor,
+  type AuditInput,
+  type ClientInfo,
+  type InvitationView,
+  type SessionUser,
+  type SignedIn,
+  type UserView,
+} from './users';
+export {
+  MessagingService,
+  MESSAGE_CHANNELS,
+  REDACTED,
+  redactChannelConfig,
+  type ConsentChange,
+  type ConsentView,
+  type MessageChannel,
+  type MessagingPolicy,
+  type TemplateInput,
+} from './messaging';
+export { messageSenders, type MessageSenderOptions, type TestSend } from './message-senders';
+export type { SendOutcome } from './outbox';

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { ApiKeyRecord, KeyKind, Store } from '@omnicx/store';
+import type { Role } from '@omnicx/core';
 import type { Clock } from './ports';
 import { newId } from './ids';
 
@@ -20,11 +21,21 @@ export interface CreatedKey extends ApiKeyRecord {
   key: string;
 }
 
-/** Who a request authenticated as. */
+/**
+ * Who a request authenticated as: an API key (`kind` write or secret; a secret key acts as `admin`) or a
+ * signed-in console user (`kind` user, with `userId` and the user's role).
+ */
 export interface Principal {
   workspaceId: string;
-  kind: KeyKind;
-  keyId: string;
+  kind: KeyKind | 'user';
+  /** The key's id (key principals only). */
+  keyId?: string;
+  /** The user's id (user principals only). */
+  userId?: string;
+  /** The role the request acts with; null for write keys, which may only send events. */
+  role: Role | null;
+  /** The key's name or the user's email, for audit entries; never a secret. */
+  label: string;
 }
 
 // Authentication results are cached briefly: ingest authenticates every request and must not hit the
@@ -82,8 +93,16 @@ export class KeyService {
     if (hit && now - hit.at < CACHE_MS) return hit.principal;
     const rec = await this.store.keys.findByHash(hash);
     // The lookup is by hash through a unique index: no plaintext comparison that could leak timing.
-    const principal =
-      rec && rec.revokedAt === null ? { workspaceId: rec.workspaceId, kind: rec.kind, keyId: rec.id } : null;
+    const principal: Principal | null =
+      rec && rec.revokedAt === null
+        ? {
+            workspaceId: rec.workspaceId,
+            kind: rec.kind,
+            keyId: rec.id,
+            role: rec.kind === 'secret' ? 'admin' : null,
+            label: rec.name,
+          }
+        : null;
     if (this.#cache.size > 10000) this.#cache.clear();
     this.#cache.set(hash, { principal, at: now });
     return principal;

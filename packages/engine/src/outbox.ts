@@ -5,9 +5,19 @@ import type { Pipeline } from './pipeline';
 import { newId } from './ids';
 import { systemEvent } from './system-events';
 
-/** Delivers one kind of effect. Never throws for delivery problems: it answers with a {@link SendResult}. */
+/**
+ * What a sender answers: a {@link SendResult}, or — for messages — that the message must wait (quiet hours,
+ * the provider's rate: it goes out at `until`, no attempt counted) or was held back for good (no consent,
+ * frequency cap, no address: recorded, never sent).
+ */
+export type SendOutcome =
+  | SendResult
+  | { deferred: true; until: number; code: string; message: string }
+  | { suppressed: true; code: string; message: string };
+
+/** Delivers one kind of effect. Never throws for delivery problems: it answers with a {@link SendOutcome}. */
 export interface Sender {
-  send(effect: OutboxRecord): Promise<SendResult>;
+  send(effect: OutboxRecord): Promise<SendOutcome>;
 }
 
 export interface DispatcherOptions {
@@ -36,6 +46,8 @@ export class OutboxDispatcher {
   #running: Promise<number> | null = null;
   #again = false;
   #stopped = true;
+  /** stop() was called: a drain in progress finishes its sends and takes no new batch. */
+  #halting = false;
 
   constructor(
     private readonly store: Store,
@@ -62,6 +74,7 @@ export class OutboxDispatcher {
 
   start(): void {
     this.#stopped = false;
+    this.#halting = false;
     const tick = () => {
       if (this.#stopped) return;
       void this.runDue()
@@ -75,6 +88,7 @@ export class OutboxDispatcher {
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#halting = true;
     if (this.#timer) clearTimeout(this.#timer);
     await this.#running?.catch(() => 0);
   }
@@ -115,15 +129,26 @@ export class OutboxDispatcher {
       );
       if (due.length === 0) return total;
       total += due.length;
-      for (let i = 0; i < due.length; i += this.opts.concurrency)
-        await Promise.all(due.slice(i, i + this.opts.concurrency).map((e) => this.#deliver(e)));
-      if (this.#stopped) return total;
+      // A pool of `concurrency` sends: a slow one holds one slot, not the next group. An effect whose
+      // lease is about to run out is left alone: another dispatcher may claim it once the lease ends, and
+      // sending it here too would send it twice.
+      const leaseEnd = now + this.opts.leaseMs - Math.min(10_000, this.opts.leaseMs / 4);
+      let next = 0;
+      const worker = async () => {
+        while (next < due.length) {
+          const e = due[next++]!;
+          if (this.clock.now() >= leaseEnd) continue;
+          await this.#deliver(e);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, due.length) }, worker));
+      if (this.#halting) return total;
     }
   }
 
   async #deliver(e: OutboxRecord): Promise<void> {
     const sender = this.#senders.get(e.kind);
-    let r: SendResult;
+    let r: SendOutcome;
     try {
       r = sender
         ? await sender.send(e)
@@ -140,6 +165,23 @@ export class OutboxDispatcher {
     }
     const now = this.clock.now();
     const attempts = e.attempts + 1;
+    if ('deferred' in r) {
+      await this.store.outbox.defer(e.id, this.#owner, {
+        until: r.until,
+        note: `${r.code}: ${r.message}`,
+        at: now,
+      });
+      return;
+    }
+    if ('suppressed' in r) {
+      const settled = await this.store.outbox.settle(e.id, this.#owner, {
+        status: 'suppressed',
+        result: { suppressed: r.code, detail: r.message },
+        at: now,
+      });
+      if (settled) await this.#feedback(e, 'Message Suppressed', { reason: r.code });
+      return;
+    }
     if (r.ok) {
       const settled = await this.store.outbox.settle(e.id, this.#owner, {
         status: 'sent',
@@ -170,10 +212,13 @@ export class OutboxDispatcher {
   async #feedback(e: OutboxRecord, name: string, extra: Record<string, string | null>): Promise<void> {
     if (!e.kind.startsWith('message.') || e.profileId === null) return;
     const now = this.clock.now();
+    const channel = e.kind.slice('message.'.length);
     const event = systemEvent({
       name,
+      // A message is a touchpoint of its channel: the timeline shows it with email / SMS / push.
+      channel: channel === 'log' ? undefined : channel,
       properties: {
-        channel: e.kind.slice('message.'.length),
+        channel,
         effect_id: e.id,
         process_id: e.processId,
         process_instance_id: e.instanceId,

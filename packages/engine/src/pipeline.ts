@@ -1,10 +1,9 @@
 import {
+  SURVEY_RESPONDED,
   USER_ID,
   applyEvent,
   applyTraits,
   extractIdentifiers,
-  hasScoreModel,
-  scoreAt,
   mergeProfileStates,
   newProfileState,
   resolveIdentity,
@@ -23,6 +22,7 @@ import { newId } from './ids';
 import type { MembershipChange, SegmentRuntime, SegmentSubject, WorkspaceSegments } from './segment-runtime';
 import {
   profileContext,
+  scoreChangesOf,
   type AutomationItem,
   type AutomationRuntime,
   type ScoreChange,
@@ -69,6 +69,8 @@ interface BatchWrites {
   processed: AutomationItem[];
   traitChanges: TraitChange[];
   scoreChanges: ScoreChange[];
+  /** Anonymous survey responses whose event was resolved to a profile in this batch. */
+  surveyLinks: { responseId: string; profileId: string }[];
 }
 
 /** Membership events can make other segments change: at most this many rounds per batch. */
@@ -172,6 +174,42 @@ export class Pipeline {
       n += await this.store.events.countAfter(w.id, await this.store.cursors.get(w.id, PIPELINE_CONSUMER));
     }
     return n;
+  }
+
+  /**
+   * A profile's score re-check is due (`automation.score`): its score may have crossed a watched threshold by
+   * decay alone. Starts the `score crossed` triggers that crossing fires and plans the next re-check.
+   */
+  async rescore(workspaceId: string, profileId: string): Promise<void> {
+    await this.exclusive(async () => {
+      const seg = await this.segments.load(workspaceId, this.store);
+      const auto = await this.automation.load(workspaceId, this.store);
+      const now = this.clock.now();
+      await this.store.transaction(async (tx) => {
+        const p = await tx.profiles.get(workspaceId, profileId); // follows merges
+        if (!p || !seg || !auto) return;
+        const view = { profile: profileStateOf(p), aggregates: p.aggregates };
+        const lookup = (id: string) => p.memberships.includes(id);
+        const changes = scoreChangesOf(seg.compiled, auto, p.id, view, view, lookup, now);
+        const events = await this.automation.handle(
+          tx,
+          workspaceId,
+          [],
+          [],
+          changes,
+          (id) => (id === p.id ? profileContext(p.traits, p.memberships) : undefined),
+          now,
+        );
+        if (events.length > 0)
+          await tx.events.append(
+            workspaceId,
+            events.map((e) => e.event),
+            events.map((e) => e.profileId),
+          );
+      });
+    });
+    this.automation.committed();
+    this.notify();
   }
 
   async #loop(): Promise<void> {
@@ -309,6 +347,10 @@ export class Pipeline {
       await tx.profiles.markMerged(workspaceId, from, to, now);
       await tx.segments.reassignMembers(workspaceId, from, to);
       await tx.processes.reassignProfile(workspaceId, from, to);
+      await tx.messaging.reassignConsents(workspaceId, from, to);
+      await tx.messaging.reassignPush(workspaceId, from, to);
+      await tx.messaging.reassignDeliveries(workspaceId, from, to);
+      await tx.surveys.reassignProfiles(workspaceId, from, to);
     }
     await tx.profiles.upsertMany(
       workspaceId,
@@ -318,6 +360,7 @@ export class Pipeline {
     await tx.events.assignProfiles(workspaceId, writes.assignments);
     await tx.merges.insertMerges(workspaceId, writes.merges);
     await tx.merges.insertConflicts(workspaceId, writes.conflicts);
+    if (writes.surveyLinks.length > 0) await tx.surveys.linkResponses(workspaceId, writes.surveyLinks);
     const events: { event: IncomingEvent; profileId: string }[] = [];
     if (writes.segments && writes.changes.length > 0)
       events.push(
@@ -383,9 +426,6 @@ export class Pipeline {
     const seg = await this.segments.load(workspaceId, reader);
     const auto = await this.automation.load(workspaceId, reader);
     const watchedTraits = auto && auto.traits.size > 0 ? auto.traits : null;
-    // Models a score trigger names that still exist (a deleted model must not stop the pipeline).
-    const scoreModels =
-      seg && auto ? [...auto.scoreModels].filter((m) => hasScoreModel(seg.compiled, m)) : [];
 
     // alias: previousId is a user_id when one is known, otherwise an anonymous_id.
     const aliasPrev = events
@@ -466,6 +506,7 @@ export class Pipeline {
       processed: [],
       traitChanges: [],
       scoreChanges: [],
+      surveyLinks: [],
     };
     const traitsBefore = (p: Working, e: IncomingEvent) =>
       watchedTraits && (e.type === 'identify' || Object.hasOwn(e.context, 'traits'))
@@ -596,6 +637,8 @@ export class Pipeline {
       if (before) diffTraits(targetId, before, target.state.traits.values);
       target.dirty = true;
       w.processed.push({ seq, event, profileId: targetId });
+      if (event.name === SURVEY_RESPONDED && typeof event.properties.responseId === 'string')
+        w.surveyLinks.push({ responseId: event.properties.responseId, profileId: targetId });
       if (seg && this.segments.fold(seg, subject(target), event, now).length > 0) target.evaluate = true;
       w.assignments.push({ seq, profileId: targetId });
     });
@@ -606,6 +649,7 @@ export class Pipeline {
     for (const c of w.conflicts) c.profileId = final(c.profileId);
     for (const x of w.processed) x.profileId = final(x.profileId);
     for (const x of w.traitChanges) x.profileId = final(x.profileId);
+    for (const x of w.surveyLinks) x.profileId = final(x.profileId);
     for (const [id, p] of profiles) {
       if (p.mergedInto !== null) {
         p.mergedInto = final(id);
@@ -613,23 +657,30 @@ export class Pipeline {
       }
     }
     // Segments: evaluate each profile whose events or merges can have changed an answer, once per batch.
+    // Score triggers: every profile whose aggregates or segments changed (an adjustment alone changes no
+    // segment), with the time its score next crosses a watched threshold by itself.
     if (seg) {
       for (const p of profiles.values()) {
-        if (!p.evaluate || p.mergedInto !== null) continue;
-        const s = subject(p);
-        w.changes.push(this.segments.evaluate(seg, s, now));
-        p.aggregates = s.aggregates;
-        p.dirty = true;
-        for (const model of scoreModels) {
-          const before = scoreAt(
-            seg.compiled,
-            model,
-            { profile: p.state, aggregates: p.initialAggregates },
-            now,
-          );
-          const after = scoreAt(seg.compiled, model, { profile: p.state, aggregates: p.aggregates }, now);
-          if (before !== after) w.scoreChanges.push({ profileId: p.state.id, model, before, after });
+        if (p.mergedInto !== null) continue;
+        const changed = p.evaluate || p.aggregates !== p.initialAggregates;
+        if (p.evaluate) {
+          const s = subject(p);
+          w.changes.push(this.segments.evaluate(seg, s, now));
+          p.aggregates = s.aggregates;
+          p.dirty = true;
         }
+        if (auto && auto.scoreThresholds.size > 0 && changed)
+          w.scoreChanges.push(
+            ...scoreChangesOf(
+              seg.compiled,
+              auto,
+              p.state.id,
+              { profile: p.state, aggregates: p.initialAggregates },
+              { profile: p.state, aggregates: p.aggregates },
+              (id) => p.memberships.has(id),
+              now,
+            ),
+          );
       }
     }
     return w;

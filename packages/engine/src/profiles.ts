@@ -284,6 +284,9 @@ export class ProfileService {
         // Survey responses and feedback records are personal data too.
         await tx.surveys.deleteForProfiles(workspaceId, ids);
         await tx.feedback.deleteForProfiles(workspaceId, ids);
+        await tx.messaging.deleteConsents(workspaceId, ids);
+        await tx.messaging.deletePushForProfiles(workspaceId, ids);
+        await tx.messaging.deleteDeliveries(workspaceId, ids);
         for (const pid of ids) await tx.jobs.cancel(workspaceId, SEGMENT_RECHECK, pid);
         // Process instances, their history and timers go too (effects already sent stay in the outbox log).
         for (const pid of ids)

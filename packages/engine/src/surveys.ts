@@ -153,6 +153,80 @@ const asSurvey = (r: SurveyRecord): Survey => ({
   settings: (r.settings ?? {}) as Survey['settings'],
 });
 
+/** The workspace's link-signing secret (created on first use). */
+async function linkSecret(db: Pick<StoreTx, 'surveys'>, workspaceId: string, now: number): Promise<Buffer> {
+  const s = await db.surveys.secret(workspaceId, randomBytes(32).toString('base64url'), now);
+  return Buffer.from(s, 'base64url');
+}
+
+/**
+ * The signature of a link: HMAC-SHA256 with the workspace's secret over workspace, survey, profile, link
+ * and expiry, truncated to 128 bits. The token is `<linkId>.<signature>`: it binds all five without
+ * carrying them in readable form (so a link reveals no ids) and stays short enough for a URL path segment.
+ */
+async function signSurveyLink(
+  db: Pick<StoreTx, 'surveys'>,
+  workspaceId: string,
+  l: SurveyLinkRecord,
+  now: number,
+): Promise<string> {
+  return createHmac('sha256', await linkSecret(db, workspaceId, now))
+    .update(`omnicx-survey-link/1|${workspaceId}|${l.surveyId}|${l.profileId}|${l.id}|${l.expiresAt}`)
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
+}
+
+/**
+ * Issues a signed personal link (SurveyService.linkFor; automation's `send_message` with a `survey`, inside
+ * its transaction). The language is `lang`, else the profile's `locale` / `language` trait, else the
+ * survey's default.
+ */
+export async function issueSurveyLink(
+  db: Pick<StoreTx, 'surveys' | 'profiles'>,
+  workspaceId: string,
+  surveyId: string,
+  profileId: string,
+  now: number,
+  opts: { lang?: string; channel?: string; touchpoint?: string | null; ttlDays?: number } = {},
+): Promise<Result<SurveyLink>> {
+  const rec = await db.surveys.get(workspaceId, surveyId);
+  if (!rec) return fail('not_found', `survey ${surveyId} does not exist`);
+  if (rec.status !== 'active')
+    return fail('conflict', `survey ${surveyId} is ${rec.status}: activate it before sending links`);
+  const survey = asSurvey(rec);
+  const profile = await db.profiles.get(workspaceId, profileId);
+  if (!profile) return fail('not_found', `profile ${profileId} does not exist`, 'profileId');
+  let language: SurveyLanguage;
+  if (opts.lang !== undefined) {
+    const l = toSurveyLanguage(opts.lang);
+    if (!l || !survey.definition.languages.includes(l))
+      return fail(
+        'invalid_field',
+        `lang must be one of the survey's languages (${survey.definition.languages.join(', ')})`,
+        'lang',
+      );
+    language = l;
+  } else language = pickLanguage(survey.definition, [profile.traits.locale, profile.traits.language]);
+  const ttl = opts.ttlDays ?? survey.settings.linkTtlDays ?? 30;
+  const link: SurveyLinkRecord = {
+    id: newId('slk'),
+    surveyId,
+    profileId: profile.id,
+    language,
+    channel: opts.channel ?? 'email',
+    touchpoint: opts.touchpoint ?? null,
+    createdAt: now,
+    expiresAt: now + ttl * DAY,
+  };
+  await db.surveys.insertLink(workspaceId, link);
+  const token = `${link.id}.${await signSurveyLink(db, workspaceId, link, now)}`;
+  return {
+    ok: true,
+    value: { linkId: link.id, token, path: `/s/t/${token}`, expiresAt: link.expiresAt, language },
+  };
+}
+
 /**
  * Surveys (issue 6): definitions validated by core, signed personal links, anonymous and widget access,
  * responses saved after every question (partial ones kept) that become `Survey Responded` events on the
@@ -255,15 +329,6 @@ export class SurveyService {
 
   // ---- personal links ------------------------------------------------------------------------------------
 
-  async #secret(workspaceId: string): Promise<Buffer> {
-    const s = await this.store.surveys.secret(
-      workspaceId,
-      randomBytes(32).toString('base64url'),
-      this.clock.now(),
-    );
-    return Buffer.from(s, 'base64url');
-  }
-
   /**
    * A signed personal link to a survey for one profile (for an email or SMS step). The language is `lang`,
    * else the profile's `locale` / `language` trait, else the survey's default.
@@ -272,62 +337,21 @@ export class SurveyService {
    * const link = await engine.surveys.linkFor(ws, 'srv_…', 'prf_…');
    * // send `${publicBaseUrl}${link.value.path}`
    */
-  async linkFor(
+  linkFor(
     workspaceId: string,
     surveyId: string,
     profileId: string,
     lang?: string,
     opts: { channel?: string; touchpoint?: string | null; ttlDays?: number } = {},
   ): Promise<Result<SurveyLink>> {
-    const rec = await this.store.surveys.get(workspaceId, surveyId);
-    if (!rec) return fail('not_found', `survey ${surveyId} does not exist`);
-    if (rec.status !== 'active')
-      return fail('conflict', `survey ${surveyId} is ${rec.status}: activate it before sending links`);
-    const survey = asSurvey(rec);
-    const profile = await this.store.profiles.get(workspaceId, profileId);
-    if (!profile) return fail('not_found', `profile ${profileId} does not exist`, 'profileId');
-    let language: SurveyLanguage;
-    if (lang !== undefined) {
-      const l = toSurveyLanguage(lang);
-      if (!l || !survey.definition.languages.includes(l))
-        return fail(
-          'invalid_field',
-          `lang must be one of the survey's languages (${survey.definition.languages.join(', ')})`,
-          'lang',
-        );
-      language = l;
-    } else language = pickLanguage(survey.definition, [profile.traits.locale, profile.traits.language]);
-    const now = this.clock.now();
-    const ttl = opts.ttlDays ?? survey.settings.linkTtlDays ?? 30;
-    const link: SurveyLinkRecord = {
-      id: newId('slk'),
-      surveyId,
-      profileId: profile.id,
-      language,
-      channel: opts.channel ?? 'email',
-      touchpoint: opts.touchpoint ?? null,
-      createdAt: now,
-      expiresAt: now + ttl * DAY,
-    };
-    await this.store.surveys.insertLink(workspaceId, link);
-    const token = `${link.id}.${await this.#sign(workspaceId, link)}`;
-    return {
-      ok: true,
-      value: { linkId: link.id, token, path: `/s/t/${token}`, expiresAt: link.expiresAt, language },
-    };
+    return issueSurveyLink(this.store, workspaceId, surveyId, profileId, this.clock.now(), {
+      ...opts,
+      ...(lang !== undefined ? { lang } : {}),
+    });
   }
 
-  /**
-   * The signature of a link: HMAC-SHA256 with the workspace's secret over workspace, survey, profile, link
-   * and expiry, truncated to 128 bits. The token is `<linkId>.<signature>`: it binds all five without
-   * carrying them in readable form (so a link reveals no ids) and stays short enough for a URL path segment.
-   */
   async #sign(workspaceId: string, l: SurveyLinkRecord): Promise<string> {
-    return createHmac('sha256', await this.#secret(workspaceId))
-      .update(`omnicx-survey-link/1|${workspaceId}|${l.surveyId}|${l.profileId}|${l.id}|${l.expiresAt}`)
-      .digest()
-      .subarray(0, 16)
-      .toString('base64url');
+    return signSurveyLink(this.store, workspaceId, l, this.clock.now());
   }
 
   /**
@@ -400,8 +424,11 @@ export class SurveyService {
     const ws = await this.workspaceSettings(workspaceId);
     const rule = survey.settings.alerts ?? ws.alerts;
     let subject: EventSubject;
-    if (who.kind === 'link') subject = { profileId: who.link.profileId };
-    else {
+    if (who.kind === 'link') {
+      // The link names the profile it was sent to; after an identity merge that is the survivor.
+      const p = await this.store.profiles.get(workspaceId, who.link.profileId);
+      subject = { profileId: p?.id ?? who.link.profileId };
+    } else {
       const profileId = who.profileId ?? (await this.#profileOf(workspaceId, who.userId, who.anonymousId));
       subject = { profileId, userId: who.userId, anonymousId: who.anonymousId };
     }

@@ -497,4 +497,24 @@ for (const dialect of testDialects())
         [],
       );
     });
+    test('a page opened from a printed QR code records its answers with channel qr', async () => {
+      const page = await call('GET', `/s/${surveyId}?channel=qr&lang=en`, undefined, null);
+      assert.match(page.raw.body, new RegExp(`action="/s/${surveyId}\\?channel=qr"`));
+      assert.match(page.raw.body, /"q":"\?channel=qr"/);
+      const r = await call(
+        'POST',
+        `/s/${surveyId}/responses?channel=qr`,
+        { answers: { nps: 10 }, anonymousId: 'poster-1' },
+        null,
+      );
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const all = await call('GET', `/api/v1/surveys/${surveyId}/responses?limit=100`);
+      const mine = (all.body.responses as { id: string; channel: string }[]).find(
+        (x) => x.id === r.body.responseId,
+      );
+      assert.equal(mine?.channel, 'qr');
+      // Anything not on the list is the web.
+      const odd = await call('GET', `/s/${surveyId}?channel=%3Cscript%3E`, undefined, null);
+      assert.doesNotMatch(odd.raw.body, /channel=/);
+    });
   });

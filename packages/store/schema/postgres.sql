@@ -8,6 +8,27 @@ table api_keys
   created_at bigint not null
   revoked_at bigint
 
+table audit_log
+  workspace_id text not null
+  id text not null
+  at bigint not null
+  actor_type text not null
+  actor_id text
+  actor_label text
+  action text not null
+  method text
+  route text
+  resource_id text
+  status integer
+  ip text
+  summary text
+
+table channel_settings
+  workspace_id text not null
+  channel text not null
+  config text not null
+  updated_at bigint not null
+
 table computed_traits
   workspace_id text not null
   id text not null
@@ -16,11 +37,48 @@ table computed_traits
   created_at bigint not null
   updated_at bigint not null
 
+table consents
+  workspace_id text not null
+  profile_id text not null
+  channel text not null
+  group_id text not null
+  state text not null
+  reason text not null
+  source text not null
+  updated_at bigint not null
+
+table content_blocks
+  workspace_id text not null
+  name text not null
+  description text
+  variants text not null
+  updated_at bigint not null
+
 table cursors
   workspace_id text not null
   consumer text not null
   position bigint not null
   updated_at bigint not null
+
+table deliveries
+  workspace_id text not null
+  id text not null
+  profile_id text
+  channel text not null
+  category text not null
+  template_id text
+  group_id text
+  process_id text
+  instance_id text
+  node text
+  status text not null
+  reason text
+  locale text
+  provider text
+  provider_message_id text
+  created_at bigint not null
+  opened_at bigint
+  clicked_at bigint
 
 table erasures
   workspace_id text not null
@@ -91,6 +149,17 @@ table identity_conflicts
   other_profile_id text
   detail text not null
   created_at bigint not null
+
+table invitations
+  workspace_id text not null
+  id text not null
+  email text not null
+  role text not null
+  token_hash text not null
+  invited_by text
+  created_at bigint not null
+  expires_at bigint not null
+  accepted_at bigint
 
 table jobs
   workspace_id text not null
@@ -242,6 +311,15 @@ table profiles
   aggregates text not null default '{}'::text
   memberships text not null default '[]'::text
 
+table push_subscriptions
+  workspace_id text not null
+  id text not null
+  profile_id text not null
+  endpoint text not null
+  keys text not null
+  created_at bigint not null
+  updated_at bigint not null
+
 table score_models
   workspace_id text not null
   id text not null
@@ -277,6 +355,31 @@ table segments
   size bigint not null default 0
   created_at bigint not null
   updated_at bigint not null
+
+table sessions
+  workspace_id text not null
+  id text not null
+  user_id text not null
+  token_hash text not null
+  created_at bigint not null
+  expires_at bigint not null
+  last_seen_at bigint not null
+  user_agent text
+  ip text
+
+table signing_secrets
+  workspace_id text not null
+  purpose text not null
+  secret text not null
+  created_at bigint not null
+
+table subscription_groups
+  workspace_id text not null
+  id text not null
+  channel text not null
+  labels text not null
+  mode text not null
+  created_at bigint not null
 
 table survey_displays
   workspace_id text not null
@@ -351,6 +454,32 @@ table tasks
   created_at bigint not null
   updated_at bigint not null
 
+table templates
+  workspace_id text not null
+  id text not null
+  name text not null
+  description text
+  category text not null
+  group_id text
+  default_locale text
+  variants text not null
+  version integer not null
+  created_at bigint not null
+  updated_at bigint not null
+
+table users
+  workspace_id text not null
+  id text not null
+  email text not null
+  name text not null
+  role text not null
+  locale text not null
+  password_hash text not null
+  disabled_at bigint
+  created_at bigint not null
+  updated_at bigint not null
+  last_login_at bigint
+
 table workspaces
   workspace_id text not null
   name text not null
@@ -361,8 +490,18 @@ indexes
   CREATE UNIQUE INDEX api_keys_key_hash_key ON public.api_keys USING btree (key_hash);
   CREATE UNIQUE INDEX api_keys_pkey ON public.api_keys USING btree (id);
   CREATE INDEX api_keys_workspace ON public.api_keys USING btree (workspace_id, kind);
+  CREATE INDEX audit_log_action ON public.audit_log USING btree (workspace_id, action, id);
+  CREATE INDEX audit_log_actor ON public.audit_log USING btree (workspace_id, actor_id, id);
+  CREATE INDEX audit_log_actor_label ON public.audit_log USING btree (workspace_id, actor_label, id);
+  CREATE UNIQUE INDEX audit_log_pk ON public.audit_log USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX channel_settings_pk ON public.channel_settings USING btree (workspace_id, channel);
   CREATE UNIQUE INDEX computed_traits_pk ON public.computed_traits USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX consents_pk ON public.consents USING btree (workspace_id, profile_id, channel, group_id);
+  CREATE UNIQUE INDEX content_blocks_pk ON public.content_blocks USING btree (workspace_id, name);
   CREATE UNIQUE INDEX cursors_pk ON public.cursors USING btree (workspace_id, consumer);
+  CREATE UNIQUE INDEX deliveries_pk ON public.deliveries USING btree (workspace_id, id);
+  CREATE INDEX deliveries_profile ON public.deliveries USING btree (workspace_id, profile_id, channel, created_at);
+  CREATE INDEX deliveries_provider ON public.deliveries USING btree (workspace_id, provider_message_id);
   CREATE UNIQUE INDEX erasures_pkey ON public.erasures USING btree (id);
   CREATE INDEX events_log ON public.events USING btree (workspace_id, seq);
   CREATE UNIQUE INDEX events_message_id ON public.events USING btree (workspace_id, message_id);
@@ -377,6 +516,9 @@ indexes
   CREATE INDEX identities_value ON public.identities USING btree (workspace_id, value);
   CREATE UNIQUE INDEX identity_conflicts_pkey ON public.identity_conflicts USING btree (id);
   CREATE INDEX identity_conflicts_profile ON public.identity_conflicts USING btree (workspace_id, profile_id);
+  CREATE INDEX invitations_email ON public.invitations USING btree (workspace_id, email);
+  CREATE UNIQUE INDEX invitations_pk ON public.invitations USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX invitations_token ON public.invitations USING btree (token_hash);
   CREATE INDEX jobs_due ON public.jobs USING btree (run_at);
   CREATE UNIQUE INDEX jobs_key ON public.jobs USING btree (workspace_id, kind, key);
   CREATE UNIQUE INDEX jobs_pkey ON public.jobs USING btree (id);
@@ -401,11 +543,19 @@ indexes
   CREATE INDEX profiles_last_seen ON public.profiles USING btree (workspace_id, last_seen_at);
   CREATE INDEX profiles_merged_into ON public.profiles USING btree (workspace_id, merged_into);
   CREATE UNIQUE INDEX profiles_pk ON public.profiles USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX push_subscriptions_pk ON public.push_subscriptions USING btree (workspace_id, id);
+  CREATE INDEX push_subscriptions_profile ON public.push_subscriptions USING btree (workspace_id, profile_id);
   CREATE UNIQUE INDEX score_models_pk ON public.score_models USING btree (workspace_id, id);
   CREATE UNIQUE INDEX segment_members_pk ON public.segment_members USING btree (workspace_id, segment_id, profile_id);
   CREATE INDEX segment_members_profile ON public.segment_members USING btree (workspace_id, profile_id);
   CREATE UNIQUE INDEX segment_sizes_pk ON public.segment_sizes USING btree (workspace_id, segment_id, hour);
   CREATE UNIQUE INDEX segments_pk ON public.segments USING btree (workspace_id, id);
+  CREATE INDEX sessions_expires ON public.sessions USING btree (expires_at);
+  CREATE UNIQUE INDEX sessions_pk ON public.sessions USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX sessions_token ON public.sessions USING btree (token_hash);
+  CREATE INDEX sessions_user ON public.sessions USING btree (workspace_id, user_id);
+  CREATE UNIQUE INDEX signing_secrets_pk ON public.signing_secrets USING btree (workspace_id, purpose);
+  CREATE UNIQUE INDEX subscription_groups_pk ON public.subscription_groups USING btree (workspace_id, id);
   CREATE UNIQUE INDEX survey_displays_pk ON public.survey_displays USING btree (workspace_id, id);
   CREATE INDEX survey_displays_survey ON public.survey_displays USING btree (workspace_id, survey_id, shown_at);
   CREATE INDEX survey_displays_visitor ON public.survey_displays USING btree (workspace_id, visitor_key, shown_at);
@@ -423,4 +573,9 @@ indexes
   CREATE UNIQUE INDEX tasks_pk ON public.tasks USING btree (workspace_id, id);
   CREATE INDEX tasks_profile ON public.tasks USING btree (workspace_id, profile_id);
   CREATE INDEX tasks_status ON public.tasks USING btree (workspace_id, status);
+  CREATE UNIQUE INDEX templates_pk ON public.templates USING btree (workspace_id, id);
+  CREATE UNIQUE INDEX users_email ON public.users USING btree (workspace_id, email);
+  CREATE INDEX users_email_any ON public.users USING btree (email);
+  CREATE INDEX users_id ON public.users USING btree (id);
+  CREATE UNIQUE INDEX users_pk ON public.users USING btree (workspace_id, id);
   CREATE UNIQUE INDEX workspaces_pkey ON public.workspaces USING btree (workspace_id);

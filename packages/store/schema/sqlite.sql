@@ -1,6 +1,21 @@
 -- index api_keys_workspace
 CREATE INDEX "api_keys_workspace" on "api_keys" ("workspace_id", "kind");
 
+-- index audit_log_action
+CREATE INDEX "audit_log_action" on "audit_log" ("workspace_id", "action", "id");
+
+-- index audit_log_actor
+CREATE INDEX "audit_log_actor" on "audit_log" ("workspace_id", "actor_id", "id");
+
+-- index audit_log_actor_label
+CREATE INDEX "audit_log_actor_label" on "audit_log" ("workspace_id", "actor_label", "id");
+
+-- index deliveries_profile
+CREATE INDEX "deliveries_profile" on "deliveries" ("workspace_id", "profile_id", "channel", "created_at");
+
+-- index deliveries_provider
+CREATE INDEX "deliveries_provider" on "deliveries" ("workspace_id", "provider_message_id");
+
 -- index events_log
 CREATE INDEX "events_log" on "events" ("workspace_id", "seq");
 
@@ -27,6 +42,12 @@ CREATE INDEX "identities_value" on "identities" ("workspace_id", "value");
 
 -- index identity_conflicts_profile
 CREATE INDEX "identity_conflicts_profile" on "identity_conflicts" ("workspace_id", "profile_id");
+
+-- index invitations_email
+CREATE INDEX "invitations_email" on "invitations" ("workspace_id", "email");
+
+-- index invitations_token
+CREATE UNIQUE INDEX "invitations_token" on "invitations" ("token_hash");
 
 -- index jobs_due
 CREATE INDEX "jobs_due" on "jobs" ("run_at");
@@ -58,8 +79,20 @@ CREATE INDEX "profiles_last_seen" on "profiles" ("workspace_id", "last_seen_at")
 -- index profiles_merged_into
 CREATE INDEX "profiles_merged_into" on "profiles" ("workspace_id", "merged_into");
 
+-- index push_subscriptions_profile
+CREATE INDEX "push_subscriptions_profile" on "push_subscriptions" ("workspace_id", "profile_id");
+
 -- index segment_members_profile
 CREATE INDEX "segment_members_profile" on "segment_members" ("workspace_id", "profile_id");
+
+-- index sessions_expires
+CREATE INDEX "sessions_expires" on "sessions" ("expires_at");
+
+-- index sessions_token
+CREATE UNIQUE INDEX "sessions_token" on "sessions" ("token_hash");
+
+-- index sessions_user
+CREATE INDEX "sessions_user" on "sessions" ("workspace_id", "user_id");
 
 -- index survey_displays_survey
 CREATE INDEX "survey_displays_survey" on "survey_displays" ("workspace_id", "survey_id", "shown_at");
@@ -94,14 +127,38 @@ CREATE INDEX "tasks_profile" on "tasks" ("workspace_id", "profile_id");
 -- index tasks_status
 CREATE INDEX "tasks_status" on "tasks" ("workspace_id", "status");
 
+-- index users_email
+CREATE UNIQUE INDEX "users_email" on "users" ("workspace_id", "email");
+
+-- index users_email_any
+CREATE INDEX "users_email_any" on "users" ("email");
+
+-- index users_id
+CREATE INDEX "users_id" on "users" ("id");
+
 -- table api_keys
 CREATE TABLE "api_keys" ("workspace_id" text not null references "workspaces" ("workspace_id"), "id" text primary key, "kind" text not null, "name" text not null, "prefix" text not null, "key_hash" text not null unique, "created_at" bigint not null, "revoked_at" bigint);
+
+-- table audit_log
+CREATE TABLE "audit_log" ("workspace_id" text not null, "id" text not null, "at" bigint not null, "actor_type" text not null, "actor_id" text, "actor_label" text, "action" text not null, "method" text, "route" text, "resource_id" text, "status" integer, "ip" text, "summary" text, constraint "audit_log_pk" primary key ("workspace_id", "id"));
+
+-- table channel_settings
+CREATE TABLE "channel_settings" ("workspace_id" text not null, "channel" text not null, "config" text not null, "updated_at" bigint not null, constraint "channel_settings_pk" primary key ("workspace_id", "channel"));
 
 -- table computed_traits
 CREATE TABLE "computed_traits" ("workspace_id" text not null, "id" text not null, "name" text not null, "definition" text not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "computed_traits_pk" primary key ("workspace_id", "id"));
 
+-- table consents
+CREATE TABLE "consents" ("workspace_id" text not null, "profile_id" text not null, "channel" text not null, "group_id" text not null, "state" text not null, "reason" text not null, "source" text not null, "updated_at" bigint not null, constraint "consents_pk" primary key ("workspace_id", "profile_id", "channel", "group_id"));
+
+-- table content_blocks
+CREATE TABLE "content_blocks" ("workspace_id" text not null, "name" text not null, "description" text, "variants" text not null, "updated_at" bigint not null, constraint "content_blocks_pk" primary key ("workspace_id", "name"));
+
 -- table cursors
 CREATE TABLE "cursors" ("workspace_id" text not null, "consumer" text not null, "position" bigint not null, "updated_at" bigint not null, constraint "cursors_pk" primary key ("workspace_id", "consumer"));
+
+-- table deliveries
+CREATE TABLE "deliveries" ("workspace_id" text not null, "id" text not null, "profile_id" text, "channel" text not null, "category" text not null, "template_id" text, "group_id" text, "process_id" text, "instance_id" text, "node" text, "status" text not null, "reason" text, "locale" text, "provider" text, "provider_message_id" text, "created_at" bigint not null, "opened_at" bigint, "clicked_at" bigint, constraint "deliveries_pk" primary key ("workspace_id", "id"));
 
 -- table erasures
 CREATE TABLE "erasures" ("workspace_id" text not null, "id" text primary key, "profile_id" text not null, "events_deleted" bigint not null, "identities_deleted" bigint not null, "requested_by" text not null, "created_at" bigint not null);
@@ -117,6 +174,9 @@ CREATE TABLE "identities" ("workspace_id" text not null, "type" text not null, "
 
 -- table identity_conflicts
 CREATE TABLE "identity_conflicts" ("workspace_id" text not null, "id" text primary key, "profile_id" text not null, "event_seq" bigint, "identifier_type" text not null, "identifier_value" text not null, "reason" text not null, "other_profile_id" text, "detail" text not null, "created_at" bigint not null);
+
+-- table invitations
+CREATE TABLE "invitations" ("workspace_id" text not null, "id" text not null, "email" text not null, "role" text not null, "token_hash" text not null, "invited_by" text, "created_at" bigint not null, "expires_at" bigint not null, "accepted_at" bigint, constraint "invitations_pk" primary key ("workspace_id", "id"));
 
 -- table jobs
 CREATE TABLE "jobs" ("workspace_id" text not null, "id" text not null primary key, "kind" text not null, "key" text not null, "run_at" bigint not null, "payload" text default '{}' not null, "attempts" integer default 0 not null, "locked_by" text, "locked_until" bigint, "last_error" text, "created_at" bigint not null);
@@ -160,6 +220,9 @@ CREATE TABLE "processes" ("workspace_id" text not null, "id" text not null, "nam
 -- table profiles
 CREATE TABLE "profiles" ("workspace_id" text not null, "id" text not null, "merged_into" text, "traits" text not null, "trait_times" text not null, "channels" text not null, "first_seen_at" bigint not null, "last_seen_at" bigint not null, "event_count" bigint not null, "created_at" bigint not null, "updated_at" bigint not null, "aggregates" text default '{}' not null, "memberships" text default '[]' not null, constraint "profiles_pk" primary key ("workspace_id", "id"));
 
+-- table push_subscriptions
+CREATE TABLE "push_subscriptions" ("workspace_id" text not null, "id" text not null, "profile_id" text not null, "endpoint" text not null, "keys" text not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "push_subscriptions_pk" primary key ("workspace_id", "id"));
+
 -- table score_models
 CREATE TABLE "score_models" ("workspace_id" text not null, "id" text not null, "name" text not null, "definition" text not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "score_models_pk" primary key ("workspace_id", "id"));
 
@@ -171,6 +234,15 @@ CREATE TABLE "segment_sizes" ("workspace_id" text not null, "segment_id" text no
 
 -- table segments
 CREATE TABLE "segments" ("workspace_id" text not null, "id" text not null, "kind" text not null, "name" text not null, "description" text default '' not null, "rule" text, "status" text not null, "version" integer not null, "build_done" bigint default 0 not null, "build_total" bigint default 0 not null, "build_cursor" text, "size" bigint default 0 not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "segments_pk" primary key ("workspace_id", "id"));
+
+-- table sessions
+CREATE TABLE "sessions" ("workspace_id" text not null, "id" text not null, "user_id" text not null, "token_hash" text not null, "created_at" bigint not null, "expires_at" bigint not null, "last_seen_at" bigint not null, "user_agent" text, "ip" text, constraint "sessions_pk" primary key ("workspace_id", "id"));
+
+-- table signing_secrets
+CREATE TABLE "signing_secrets" ("workspace_id" text not null, "purpose" text not null, "secret" text not null, "created_at" bigint not null, constraint "signing_secrets_pk" primary key ("workspace_id", "purpose"));
+
+-- table subscription_groups
+CREATE TABLE "subscription_groups" ("workspace_id" text not null, "id" text not null, "channel" text not null, "labels" text not null, "mode" text not null, "created_at" bigint not null, constraint "subscription_groups_pk" primary key ("workspace_id", "id"));
 
 -- table survey_displays
 CREATE TABLE "survey_displays" ("workspace_id" text not null, "id" text not null, "survey_id" text not null, "visitor_key" text not null, "shown_at" bigint not null, constraint "survey_displays_pk" primary key ("workspace_id", "id"));
@@ -189,6 +261,12 @@ CREATE TABLE "surveys" ("workspace_id" text not null, "id" text not null, "name"
 
 -- table tasks
 CREATE TABLE "tasks" ("workspace_id" text not null, "id" text not null, "kind" text not null, "profile_id" text, "title" text not null, "note" text, "status" text not null, "assignee" text, "due_at" bigint, "source" text default '{}' not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "tasks_pk" primary key ("workspace_id", "id"));
+
+-- table templates
+CREATE TABLE "templates" ("workspace_id" text not null, "id" text not null, "name" text not null, "description" text, "category" text not null, "group_id" text, "default_locale" text, "variants" text not null, "version" integer not null, "created_at" bigint not null, "updated_at" bigint not null, constraint "templates_pk" primary key ("workspace_id", "id"));
+
+-- table users
+CREATE TABLE "users" ("workspace_id" text not null, "id" text not null, "email" text not null, "name" text not null, "role" text not null, "locale" text not null, "password_hash" text not null, "disabled_at" bigint, "created_at" bigint not null, "updated_at" bigint not null, "last_login_at" bigint, constraint "users_pk" primary key ("workspace_id", "id"));
 
 -- table workspaces
 CREATE TABLE "workspaces" ("workspace_id" text primary key, "name" text not null, "settings" text default '{}' not null, "created_at" bigint not null);

@@ -28,3 +28,12 @@ export type {
   SurveyResponseRecord,
   TimeCursor,
 } from './repos/surveys';
+export type {
+  ConsentRecord,
+  ContentBlockRecord,
+  DeliveryRecord,
+  PushSubscriptionRecord,
+  SubscriptionGroupRecord,
+  TemplateRecord,
+} from './repos/messaging';
+export type { AuditFilter, AuditRecord, InvitationRecord, SessionRecord, UserRecord } from './repos/users';

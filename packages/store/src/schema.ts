@@ -138,6 +138,18 @@ export interface Database {
   survey_responses: SurveyResponsesTable;
   survey_displays: SurveyDisplaysTable;
   feedback: FeedbackTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  invitations: InvitationsTable;
+  audit_log: AuditLogTable;
+  templates: TemplatesTable;
+  content_blocks: ContentBlocksTable;
+  channel_settings: ChannelSettingsTable;
+  subscription_groups: SubscriptionGroupsTable;
+  consents: ConsentsTable;
+  push_subscriptions: PushSubscriptionsTable;
+  signing_secrets: SigningSecretsTable;
+  deliveries: DeliveriesTable;
 }
 
 export interface SegmentsTable {
@@ -283,7 +295,7 @@ export interface OutboxTable {
   instance_id: string | null;
   node: string | null;
   payload: string;
-  status: 'pending' | 'failed' | 'sent' | 'dead' | 'done' | 'cancelled';
+  status: 'pending' | 'failed' | 'sent' | 'dead' | 'done' | 'cancelled' | 'suppressed';
   attempts: number;
   next_attempt_at: number;
   locked_by: string | null;
@@ -419,4 +431,150 @@ export interface FeedbackTable {
   followup: string;
   occurred_at: number;
   received_at: number;
+}
+
+export interface TemplatesTable {
+  workspace_id: string;
+  id: string;
+  name: string;
+  description: string | null;
+  category: 'marketing' | 'transactional';
+  group_id: string | null;
+  default_locale: string | null;
+  variants: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ContentBlocksTable {
+  workspace_id: string;
+  name: string;
+  description: string | null;
+  variants: string;
+  updated_at: number;
+}
+
+export interface ChannelSettingsTable {
+  workspace_id: string;
+  channel: string;
+  config: string;
+  updated_at: number;
+}
+
+export interface SubscriptionGroupsTable {
+  workspace_id: string;
+  id: string;
+  channel: string;
+  labels: string;
+  mode: 'opt_in' | 'opt_out';
+  created_at: number;
+}
+
+export interface ConsentsTable {
+  workspace_id: string;
+  profile_id: string;
+  channel: string;
+  group_id: string;
+  state: 'subscribed' | 'unsubscribed';
+  reason: string;
+  source: string;
+  updated_at: number;
+}
+
+export interface PushSubscriptionsTable {
+  workspace_id: string;
+  id: string;
+  profile_id: string;
+  endpoint: string;
+  keys: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningSecretsTable {
+  workspace_id: string;
+  purpose: string;
+  secret: string;
+  created_at: number;
+}
+
+export interface DeliveriesTable {
+  workspace_id: string;
+  id: string;
+  profile_id: string | null;
+  channel: string;
+  category: 'marketing' | 'transactional';
+  template_id: string | null;
+  group_id: string | null;
+  process_id: string | null;
+  instance_id: string | null;
+  node: string | null;
+  status: string;
+  reason: string | null;
+  locale: string | null;
+  provider: string | null;
+  provider_message_id: string | null;
+  created_at: number;
+  opened_at: number | null;
+  clicked_at: number | null;
+}
+
+export interface UsersTable {
+  workspace_id: string;
+  id: string;
+  /** Lower-cased; unique per workspace. */
+  email: string;
+  name: string;
+  role: string;
+  locale: string;
+  /** `scrypt$N$r$p$salt$hash`: the parameters travel with the hash so they can change later. */
+  password_hash: string;
+  disabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+}
+
+export interface SessionsTable {
+  workspace_id: string;
+  id: string;
+  user_id: string;
+  /** SHA-256 of the cookie token. */
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  last_seen_at: number;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface InvitationsTable {
+  workspace_id: string;
+  id: string;
+  email: string;
+  role: string;
+  /** SHA-256 of the one-time link token. */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: number;
+  expires_at: number;
+  accepted_at: number | null;
+}
+
+export interface AuditLogTable {
+  workspace_id: string;
+  id: string;
+  at: number;
+  actor_type: 'user' | 'key' | 'system';
+  actor_id: string | null;
+  actor_label: string | null;
+  action: string;
+  method: string | null;
+  route: string | null;
+  resource_id: string | null;
+  status: number | null;
+  ip: string | null;
+  /** JSON text. */
+  summary: string | null;
 }

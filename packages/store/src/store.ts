@@ -20,6 +20,8 @@ import { definitionsRepo, personasRepo, segmentsRepo } from './repos/segments';
 import { jobsRepo } from './repos/jobs';
 import { feedbackRepo, surveysRepo } from './repos/surveys';
 import { outboxRepo, processesRepo } from './repos/automation';
+import { auditRepo, invitationsRepo, sessionsRepo, usersRepo } from './repos/users';
+import { messagingRepo } from './repos/messaging';
 
 /** Every repository, bound to one executor (the database, or one transaction). */
 function bindRepos(db: Kysely<Database>, adapter: DialectAdapter, direct?: DirectExecutor) {
@@ -41,6 +43,11 @@ function bindRepos(db: Kysely<Database>, adapter: DialectAdapter, direct?: Direc
     feedback: feedbackRepo(db),
     processes: processesRepo(db, adapter),
     outbox: outboxRepo(db, adapter),
+    users: usersRepo(db),
+    sessions: sessionsRepo(db),
+    invitations: invitationsRepo(db),
+    audit: auditRepo(db),
+    messaging: messagingRepo(db),
   };
 }
 
@@ -92,6 +99,11 @@ export class Store {
   readonly feedback;
   readonly processes;
   readonly outbox;
+  readonly users;
+  readonly sessions;
+  readonly invitations;
+  readonly audit;
+  readonly messaging;
 
   constructor(
     /** Exposed for the conformance suite and schema dumps only; application code uses the repositories. */
@@ -117,6 +129,11 @@ export class Store {
     this.feedback = r.feedback;
     this.processes = r.processes;
     this.outbox = r.outbox;
+    this.users = r.users;
+    this.sessions = r.sessions;
+    this.invitations = r.invitations;
+    this.audit = r.audit;
+    this.messaging = r.messaging;
   }
 
   /** Runs `fn` in one transaction: all of its writes commit together or none do. */

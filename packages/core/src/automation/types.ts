@@ -97,6 +97,11 @@ export type Action =
       template: string;
       /** Transactional messages ignore marketing opt-outs (consent issue). Default false. */
       transactional?: boolean;
+      /**
+       * A survey to invite to: the effect carries a signed personal link for the profile in
+       * `payload.variables.survey_url` (and `survey_path`, `survey_expires_at`) for the template.
+       */
+      survey?: string;
     }
   | { kind: 'webhook'; url: string; method?: 'POST' | 'PUT'; body?: Record<string, unknown> }
   | { kind: 'set_trait'; trait: string; value: string | number | boolean | null }

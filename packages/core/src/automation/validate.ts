@@ -540,9 +540,10 @@ class Checker {
     const ac = a as unknown as Action;
     switch (ac.kind) {
       case 'send_message':
-        this.onlyKeys(a, ['kind', 'channel', 'template', 'transactional'], field, nodeId);
+        this.onlyKeys(a, ['kind', 'channel', 'template', 'transactional', 'survey'], field, nodeId);
         this.oneOf(ac.channel, CHANNELS, `${field}.channel`, 'channel', nodeId);
         this.str(ac.template, `${field}.template`, 'template', nodeId);
+        if (ac.survey !== undefined) this.str(ac.survey, `${field}.survey`, 'survey', nodeId);
         if (ac.transactional !== undefined && typeof ac.transactional !== 'boolean')
           this.fail('invalid_value', `${field}.transactional`, 'transactional must be true or false', nodeId);
         break;

@@ -11,9 +11,11 @@
 //   nbucket  v…  number[]  flat [bucket, n, sum, min, max, …] of a numeric property, as above
 //   numeric  s…  number[]  [n, sum, min, max] of a numeric property (optionally in a fixed range)
 //   channels c…  {channel: [count, lastAt]}
+//   answer   q…  {value, answeredAt}  the latest answer to a survey question (`Survey Responded` events)
 import type { IncomingEvent } from '../ingest/types';
+import { surveyAnswersFromEvent } from '../surveys/answers';
 import { canonicalJson, hash64 } from './hash';
-import type { AggregateState, AggregateValue, EventSelector } from './types';
+import type { AggregateState, AggregateValue, EventSelector, SurveyAnswer } from './types';
 import { compileStaticTest, toNumber } from './values';
 
 export type AggregateSpec =
@@ -23,7 +25,11 @@ export type AggregateSpec =
   | { kind: 'cbucket'; event: EventSelector; size: number; horizon: number }
   | { kind: 'nbucket'; event: EventSelector; property: string; size: number; horizon: number }
   | { kind: 'numeric'; event: EventSelector; property: string; from?: number; to?: number }
-  | { kind: 'channels'; event: EventSelector };
+  | { kind: 'channels'; event: EventSelector }
+  /** `question`: `<surveyId>.<questionId>` or a bare question id (any survey's), as surveyAnswersFromEvent keys. */
+  | { kind: 'answer'; event: EventSelector; question: string }
+  /** A channel's consent (the whole channel, not a group) from `Consent Changed` events: [1|0, at]. */
+  | { kind: 'consent'; event: EventSelector; channel: string };
 
 const PREFIX: Record<AggregateSpec['kind'], string> = {
   recent: 'r',
@@ -33,6 +39,8 @@ const PREFIX: Record<AggregateSpec['kind'], string> = {
   nbucket: 'v',
   numeric: 's',
   channels: 'c',
+  answer: 'q',
+  consent: 'k',
 };
 
 /** An event selector with defaults filled in and filters in a canonical order, so equal selectors hash equally. */
@@ -177,6 +185,54 @@ export function buildAggregate(spec: AggregateSpec): Aggregate {
         },
       };
     }
+    case 'consent': {
+      const channel = spec.channel;
+      // The latest change wins; at the same instant (or when two profiles merge with different states) the
+      // unsubscribe wins: a merge never reopens a channel someone closed.
+      const pick = (x: number[], y: number[]) =>
+        n(x, 1) > n(y, 1) ? x : n(y, 1) > n(x, 1) ? y : n(x, 0) <= n(y, 0) ? x : y;
+      return {
+        ...base,
+        update: (p, e) => {
+          if (e.properties.channel !== channel || (e.properties.group ?? null) !== null) return p;
+          const state = e.properties.state;
+          if (state !== 'subscribed' && state !== 'unsubscribed') return p;
+          const next = [state === 'subscribed' ? 1 : 0, e.timestamp];
+          const prev = asArray(p);
+          return prev.length < 2 ? next : pick(prev, next);
+        },
+        merge: (a, b) => {
+          const x = asArray(a);
+          const y = asArray(b);
+          if (x.length < 2) return b;
+          if (y.length < 2) return a;
+          return pick(x, y);
+        },
+      };
+    }
+    case 'answer': {
+      const question = spec.question;
+      // Latest answer wins (by event time; a tie goes to the later processed), so replays in any order and
+      // merges of two profiles agree.
+      const newer = (a: SurveyAnswer, b: SurveyAnswer | undefined) =>
+        b === undefined || a.answeredAt >= b.answeredAt;
+      return {
+        ...base,
+        update: (p, e) => {
+          const answers = surveyAnswersFromEvent(e);
+          const a = answers && Object.hasOwn(answers, question) ? answers[question] : undefined;
+          if (a === undefined) return p;
+          return newer(a, asAnswer(p)) ? a : p;
+        },
+        merge: (a, b) => {
+          const x = asAnswer(a);
+          const y = asAnswer(b);
+          if (x === undefined) return b;
+          if (y === undefined) return a;
+          return newer(x, y) ? x : y;
+        },
+      };
+    }
     case 'channels':
       return {
         ...base,
@@ -213,8 +269,16 @@ function asNumber(v: AggregateValue | undefined): number {
   return typeof v === 'number' ? v : 0;
 }
 
+function asAnswer(v: AggregateValue | undefined): SurveyAnswer | undefined {
+  return v !== undefined && typeof v === 'object' && !Array.isArray(v) && 'answeredAt' in v
+    ? (v as SurveyAnswer)
+    : undefined;
+}
+
 function asRecord(v: AggregateValue | undefined): Record<string, number[]> {
-  return v !== undefined && typeof v === 'object' && !Array.isArray(v) ? v : {};
+  return v !== undefined && typeof v === 'object' && !Array.isArray(v) && !('answeredAt' in v)
+    ? (v as Record<string, number[]>)
+    : {};
 }
 
 function setOwn<T>(obj: Record<string, T>, key: string, value: T): void {

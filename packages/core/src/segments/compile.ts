@@ -519,3 +519,30 @@ export function nextScoreChangeAt(
     return next === Infinity ? null : next;
   });
 }
+
+/**
+ * The earliest time after `now` at which the score, without new events, moves to the other side of one of
+ * `thresholds` (a "score crossed" trigger's `score >= threshold` test flips), or null when none ever does.
+ * Exact like segment conditions on scores (decay and expiry steps are known instants); `approximate` when the
+ * search over `when` rules gave up (re-check then and search on).
+ */
+export function nextScoreCrossingAt(
+  compiled: CompiledSegments,
+  modelId: string,
+  view: SegmentView,
+  now: number,
+  thresholds: readonly number[],
+  lookup: MembershipLookup = NO_LOOKUP,
+): { at: number; approximate: boolean } | null {
+  const rt = scoreRuntime(compiled, modelId);
+  let best: { at: number; approximate: boolean } | null = null;
+  for (const threshold of new Set(thresholds)) {
+    const leaf = rt.leaf((score) => score >= threshold);
+    const r = withContext(compiled, view, now, lookup, (c) => {
+      leaf(c, now);
+      return c.chg === Infinity ? null : { at: c.chg, approximate: !c.exact };
+    });
+    if (r !== null && (best === null || r.at < best.at)) best = r;
+  }
+  return best;
+}

@@ -255,7 +255,9 @@ export function compileComputedTrait(def: ComputedTraitDefinition, register: Reg
         const key = agg.key;
         read = (c) => {
           const v = c.aggs[key];
-          return v !== undefined && typeof v === 'object' && !Array.isArray(v) ? topChannel(v) : null;
+          return v !== undefined && typeof v === 'object' && !Array.isArray(v)
+            ? topChannel(v as Record<string, number[]>)
+            : null;
         };
         inputs = [agg.indexKey];
       }

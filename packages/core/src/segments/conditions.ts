@@ -8,6 +8,7 @@ import type { Aggregate, AggregateSpec } from './aggregates';
 import type { ComputedRuntime } from './computed';
 import { type EvalContext, type NodeFn, own, signalLeaf } from './context';
 import { percentBucket } from './hash';
+import { SURVEY_RESPONDED } from '../surveys/answers';
 import type { ScoreRuntime } from './scoring';
 import { dateMs, durationMs } from './time';
 import type {
@@ -17,6 +18,7 @@ import type {
   PerformedCondition,
   RollingWindow,
   RuleNode,
+  SurveyAnswer,
   TimeTest,
   ValueTest,
 } from './types';
@@ -43,6 +45,25 @@ export interface RuleEnv {
 interface Compiled {
   fn: NodeFn;
   cost: number;
+}
+
+/**
+ * The latest answer to a survey question: folded from `Survey Responded` events into an `answer` aggregate
+ * (incremental, replayed on rebuilds, merged with profiles), or given by the caller in `view.surveys`; the
+ * newer of the two wins.
+ */
+function answerReader(question: string, env: RuleEnv): (c: EvalContext) => { value?: unknown } | undefined {
+  env.input(`survey:${question}`);
+  const agg = env.register({ kind: 'answer', event: { name: SURVEY_RESPONDED }, question });
+  env.input(`e:${agg.indexKey}`);
+  const key = agg.key;
+  return (c) => {
+    const v = own(c.aggs, key) as SurveyAnswer | undefined;
+    const given = own(c.view.surveys, question) as SurveyAnswer | undefined;
+    if (v === undefined) return given;
+    if (given === undefined) return v;
+    return (given.answeredAt ?? -Infinity) > v.answeredAt ? given : v;
+  };
 }
 
 /** Compiles a validated rule tree. */
@@ -291,22 +312,32 @@ function conditionFn(cond: Condition, env: RuleEnv): NodeFn {
       };
     }
     case 'consent': {
+      // The latest `Consent Changed` for the whole channel (folded into a `consent` aggregate: incremental,
+      // replayed on rebuilds, merged), or the caller's view, newer wins. No decision yet: neither state.
       const { channel, state } = cond;
       env.input(`consent:${channel}`);
+      const agg = env.register({ kind: 'consent', event: { name: 'Consent Changed' }, channel });
+      env.input(`e:${agg.indexKey}`);
+      const key = agg.key;
       return (c) => {
         c.chg = Infinity;
         c.exact = true;
-        const s = own(c.view.consent, channel) as { state?: string } | undefined;
-        return s !== undefined && s.state === state;
+        const v = own(c.aggs, key) as number[] | undefined;
+        const given = own(c.view.consent, channel) as { state?: string; updatedAt?: number } | undefined;
+        const folded =
+          v && v.length >= 2 ? { state: v[0] === 1 ? 'subscribed' : 'unsubscribed', at: v[1]! } : undefined;
+        const now =
+          given && (!folded || (given.updatedAt ?? -Infinity) > folded.at) ? given.state : folded?.state;
+        return now === state;
       };
     }
     case 'nps': {
       const { question, group } = cond;
-      env.input(`survey:${question}`);
+      const read = answerReader(question, env);
       return (c) => {
         c.chg = Infinity;
         c.exact = true;
-        const a = own(c.view.surveys, question) as { value?: unknown } | undefined;
+        const a = read(c);
         if (a === undefined) return false;
         const score = toNumber(a.value);
         if (!(score >= 0 && score <= 10)) return false;
@@ -314,12 +345,8 @@ function conditionFn(cond: Condition, env: RuleEnv): NodeFn {
       };
     }
     case 'survey_answer': {
-      const question = cond.question;
-      env.input(`survey:${question}`);
-      return valueLeaf((c) => {
-        const a = own(c.view.surveys, question) as { value?: unknown } | undefined;
-        return a === undefined ? undefined : a.value;
-      }, cond);
+      const read = answerReader(cond.question, env);
+      return valueLeaf((c) => read(c)?.value, cond);
     }
     case 'bucket': {
       const salt = cond.salt ?? env.ownerId;

@@ -8,7 +8,7 @@
 import type { Aggregate, AggregateSpec } from './aggregates';
 import { type EvalContext, type NodeFn, SEARCH_LIMIT, type SignalFn } from './context';
 import { bucketSize, durationMs } from './time';
-import type { ScoreModel, ScoreRule } from './types';
+import { SCORE_ADJUSTED, type ScoreModel, type ScoreRule } from './types';
 
 export interface ScoreRuntime {
   readonly model: ScoreModel;
@@ -39,6 +39,8 @@ interface Schedule {
 /** A per-event rule's contribution: a constant (no decay) or changes over time from bucket rows. */
 interface EventPart {
   key: string;
+  /** Adjustments: the points are the events' own (`sum` of their `points`), not the rule's. */
+  sum: boolean;
   points: number;
   size: number;
   expire: number;
@@ -48,6 +50,7 @@ interface EventPart {
 
 /** Appends one rule's (time, delta) changes, in time order, and returns its value before any of them. */
 function ruleChanges(part: EventPart, v: unknown, times: number[], deltas: number[]): number {
+  if (part.sum) return adjustmentChanges(part, v, times, deltas);
   if (!part.decays) return typeof v === 'number' ? v * part.points : 0;
   if (!Array.isArray(v) || v.length === 0) return 0;
   const { points, size, expire, half } = part;
@@ -73,6 +76,42 @@ function ruleChanges(part: EventPart, v: unknown, times: number[], deltas: numbe
     if (cells[i] !== 0) {
       times.push(first + i * size);
       deltas.push(cells[i]!);
+    }
+  }
+  return base;
+}
+
+/** Largest number of halvings any adjustment needs to reach 0 (|sum| < 2^53). */
+const MAX_HALVINGS = 54;
+
+/**
+ * The adjustments' contribution: a `numeric` aggregate ([n, sum, min, max]) without decay, else `nbucket` rows
+ * [bucket, n, sum, min, max], each bucket's sum halving / expiring as a whole from its bucket start.
+ */
+function adjustmentChanges(part: EventPart, v: unknown, times: number[], deltas: number[]): number {
+  if (!Array.isArray(v) || v.length === 0) return 0;
+  if (!part.decays) return v.length >= 4 ? (v[1] as number) : 0;
+  const { size, expire, half } = part;
+  const changes = new Map<number, number>();
+  const add = (t: number, d: number) => changes.set(t, (changes.get(t) ?? 0) + d);
+  let base = 0;
+  for (let i = 0; i + 4 < v.length; i += 5) {
+    const start = (v[i] as number) * size;
+    const amount = v[i + 2] as number;
+    let cur = amount;
+    base += cur;
+    for (let j = 1; cur !== 0 && j * half < expire; j++) {
+      const next = Math.trunc(amount / 2 ** j);
+      add(start + j * half, next - cur);
+      cur = next;
+    }
+    if (cur !== 0 && expire !== Infinity) add(start + expire, -cur);
+  }
+  for (const t of [...changes.keys()].sort((a, b) => a - b)) {
+    const d = changes.get(t)!;
+    if (d !== 0) {
+      times.push(t);
+      deltas.push(d);
     }
   }
   return base;
@@ -148,14 +187,33 @@ export function compileScoreModel(
     const half = d?.halfLife ? durationMs(d.halfLife.amount, d.halfLife.unit) : Infinity;
     if (expire === Infinity && half === Infinity) {
       const key = register({ kind: 'count', event: rule.per }).key;
-      parts.push({ key, points: rule.points, size: 0, expire, half, decays: false });
+      parts.push({ key, sum: false, points: rule.points, size: 0, expire, half, decays: false });
       return;
     }
     const size = bucketSize(...[expire, half].filter((x) => x !== Infinity));
     const horizon = Math.min(expire, half === Infinity ? Infinity : halvingsToZero(rule.points) * half);
     const key = register({ kind: 'cbucket', event: rule.per, size, horizon }).key;
-    parts.push({ key, points: rule.points, size, expire, half, decays: true });
+    parts.push({ key, sum: false, points: rule.points, size, expire, half, decays: true });
   });
+  // Direct adjustments (`Score Adjusted` events naming this model), with the model's adjustment decay.
+  {
+    const event = {
+      name: SCORE_ADJUSTED,
+      where: [{ property: 'model', op: 'equals' as const, value: model.id }],
+    };
+    const d = model.adjustments?.decay;
+    const expire = d?.expireAfter ? durationMs(d.expireAfter.amount, d.expireAfter.unit) : Infinity;
+    const half = d?.halfLife ? durationMs(d.halfLife.amount, d.halfLife.unit) : Infinity;
+    if (expire === Infinity && half === Infinity) {
+      const key = register({ kind: 'numeric', event, property: 'points' }).key;
+      parts.push({ key, sum: true, points: 0, size: 0, expire, half, decays: false });
+    } else {
+      const size = bucketSize(...[expire, half].filter((x) => x !== Infinity));
+      const horizon = Math.min(expire, half * MAX_HALVINGS);
+      const key = register({ kind: 'nbucket', event, property: 'points', size, horizon }).key;
+      parts.push({ key, sum: true, points: 0, size, expire, half, decays: true });
+    }
+  }
 
   // One cached schedule: the aggregates are copy-on-write, so unchanged identities mean an unchanged schedule.
   const lastValues: unknown[] = parts.map(() => undefined);

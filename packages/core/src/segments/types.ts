@@ -257,7 +257,16 @@ export interface ScoreModel {
   id: string;
   name?: string;
   rules: ScoreRule[];
+  /**
+   * Points added by `Score Adjusted` events (automation's `change_score`: properties `model` = this model's
+   * id, `points`). Every model counts them; `decay` makes them fade like a `per` rule's points (the
+   * adjustments of one bucket halve together: trunc(sum / 2^k)). Without decay they last.
+   */
+  adjustments?: { decay?: ScoreDecay };
 }
+
+/** The event that adds points to a score model directly (`properties.model`, `properties.points`). */
+export const SCORE_ADJUSTED = 'Score Adjusted';
 
 /** Everything compiled together: segments may refer to computed traits, score models and each other. */
 export interface SegmentDefinitions {
@@ -286,7 +295,7 @@ export interface SurveyAnswer {
  */
 export type AggregateState = Record<string, AggregateValue>;
 
-export type AggregateValue = number | number[] | Record<string, number[]>;
+export type AggregateValue = number | number[] | Record<string, number[]> | SurveyAnswer;
 
 /** What the evaluator reads about one profile. */
 export interface SegmentView {

@@ -793,10 +793,54 @@ function checkComputed(def: unknown, path: string, errors: RuleError[], scope: S
   ck.onlyKeys(def, allowed, path, undefined);
 }
 
+/** A score decay: expireAfter and/or halfLife, each a duration. */
+function checkDecay(ck: Checker, decay: unknown, dp: string, id: string | undefined): void {
+  if (!isObj(decay) || (decay.expireAfter === undefined && decay.halfLife === undefined)) {
+    ck.fail(
+      'invalid_value',
+      dp,
+      'decay needs expireAfter and/or halfLife, each { "amount": N, "unit": "days" }',
+      id,
+    );
+    return;
+  }
+  ck.onlyKeys(decay, ['expireAfter', 'halfLife'], dp, id);
+  for (const k of ['expireAfter', 'halfLife'] as const) {
+    const d = decay[k];
+    if (d === undefined) continue;
+    if (!isObj(d)) {
+      ck.fail(
+        'invalid_value',
+        dp,
+        `${k} must be { "amount": N, "unit": "days" } (got ${show(d)})`,
+        id,
+        `${dp}.${k}`,
+      );
+      continue;
+    }
+    ck.onlyKeys(d, ['amount', 'unit'], `${dp}.${k}`, id);
+    ck.amount(d.amount, dp, `${k}.amount`, id, `${dp}.${k}.amount`);
+    ck.unit(d.unit, dp, id, `${dp}.${k}.unit`);
+  }
+}
+
 function checkScoreModel(def: unknown, path: string, errors: RuleError[], scope: Scope): Reference[] {
   if (!isObj(def) || typeof def.id !== 'string') return [];
   const ck = new Checker(errors, { kind: 'score_model', id: def.id }, scope);
-  ck.onlyKeys(def, ['id', 'name', 'rules'], path, undefined);
+  ck.onlyKeys(def, ['id', 'name', 'rules', 'adjustments'], path, undefined);
+  if (def.adjustments !== undefined) {
+    if (!isObj(def.adjustments))
+      ck.fail(
+        'invalid_value',
+        'adjustments',
+        `adjustments must be an object { "decay": { "halfLife": … } } (got ${show(def.adjustments)})`,
+      );
+    else {
+      ck.onlyKeys(def.adjustments, ['decay'], 'adjustments', undefined);
+      if (def.adjustments.decay !== undefined)
+        checkDecay(ck, def.adjustments.decay, 'adjustments.decay', undefined);
+    }
+  }
   if (!Array.isArray(def.rules) || def.rules.length === 0) {
     ck.fail(
       'invalid_value',
@@ -830,36 +874,7 @@ function checkScoreModel(def: unknown, path: string, errors: RuleError[], scope:
       ck.onlyKeys(r, ['id', 'points', 'per', 'decay'], rp, id);
       const sel = { event: r.per };
       ck.selector(sel.event, rp, id);
-      if (r.decay !== undefined) {
-        const dp = `${rp}.decay`;
-        if (!isObj(r.decay) || (r.decay.expireAfter === undefined && r.decay.halfLife === undefined)) {
-          ck.fail(
-            'invalid_value',
-            dp,
-            'decay needs expireAfter and/or halfLife, each { "amount": N, "unit": "days" }',
-            id,
-          );
-        } else {
-          ck.onlyKeys(r.decay, ['expireAfter', 'halfLife'], dp, id);
-          for (const k of ['expireAfter', 'halfLife'] as const) {
-            const d = r.decay[k];
-            if (d === undefined) continue;
-            if (!isObj(d)) {
-              ck.fail(
-                'invalid_value',
-                dp,
-                `${k} must be { "amount": N, "unit": "days" } (got ${show(d)})`,
-                id,
-                `${dp}.${k}`,
-              );
-              continue;
-            }
-            ck.onlyKeys(d, ['amount', 'unit'], `${dp}.${k}`, id);
-            ck.amount(d.amount, dp, `${k}.amount`, id, `${dp}.${k}.amount`);
-            ck.unit(d.unit, dp, id, `${dp}.${k}.unit`);
-          }
-        }
-      }
+      if (r.decay !== undefined) checkDecay(ck, r.decay, `${rp}.decay`, id);
     } else ck.fail('invalid_value', rp, 'a score rule needs "when" (a rule) or "per" (an event)', id);
   });
   return ck.refs;

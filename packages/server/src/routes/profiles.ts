@@ -182,7 +182,7 @@ export async function profileRoutes(app: FastifyInstance, opts: { engine: Engine
       const r = await engine.profiles.erase(
         req.principal!.workspaceId,
         req.params.id,
-        `key:${req.principal!.keyId}`,
+        req.principal!.userId ? `user:${req.principal!.userId}` : `key:${req.principal!.keyId}`,
       );
       return r.ok ? r.value : sendError(reply, statusFor(r.error.code), r.error);
     },

@@ -132,6 +132,14 @@ function pageHeaders(reply: FastifyReply, nonce: string): FastifyReply {
 
 const nonce = () => randomBytes(16).toString('base64');
 
+// Where an anonymous page was opened from: `?channel=qr` on a printed QR code, `store`, `sms`… (a fixed list:
+// the value lands in reports). Anything else is the web.
+const PAGE_CHANNELS = new Set(['web', 'qr', 'store', 'email', 'sms', 'chat', 'social', 'app', 'phone']);
+function channelOf(req: FastifyRequest): string {
+  const c = (req.query as { channel?: unknown } | undefined)?.channel;
+  return typeof c === 'string' && PAGE_CHANNELS.has(c) ? c : 'web';
+}
+
 function publicEnd(end: EndScreen | null, lang: SurveyLanguage) {
   return end
     ? { id: end.id, title: localize(end.title, lang), body: end.body ? localize(end.body, lang) : null }
@@ -310,11 +318,13 @@ export async function surveyPageRoutes(app: FastifyInstance, opts: { engine: Eng
           renderMessage('en', (['fa', 'ar', 'en'] as const).map((l) => UI[l].notFound).join(' · '), n),
         );
       const lang = languageOf(o.value.survey, req, ...(req.headers['accept-language'] ?? '').split(','));
+      const channel = channelOf(req);
       return pageHeaders(res, n).send(
         renderSurveyPage(o.value.survey, lang, {
           action: `/s/${o.value.survey.id}`,
           nonce: n,
           anonymous: true,
+          ...(channel === 'web' ? {} : { query: `?channel=${channel}` }),
         }),
       );
     },
@@ -343,7 +353,7 @@ export async function surveyPageRoutes(app: FastifyInstance, opts: { engine: Eng
         answers: body.answers,
         through,
         language: lang,
-        channel: 'web',
+        channel: channelOf(req),
         ...(body.responseId ? { responseId: body.responseId } : {}),
         ...(body.resumeKey ? { resumeKey: body.resumeKey } : {}),
       },

@@ -262,15 +262,23 @@ export function renderEnd(lang: SurveyLanguage, end: EndScreen, nonce: string): 
 export function renderSurveyPage(
   s: Survey,
   lang: SurveyLanguage,
-  o: { action: string; nonce: string; errors?: Record<string, string>; anonymous: boolean },
+  o: {
+    action: string;
+    nonce: string;
+    errors?: Record<string, string>;
+    anonymous: boolean;
+    /** Kept on every post: `?channel=qr` for a page opened from a QR code. */
+    query?: string;
+  },
 ): string {
   const ps = publicSurvey(s, lang);
   const ui = UI[lang];
   const heading = ps.intro ?? ui.survey;
   const qs = ps.questions.map((q, i) => questionHtml(q, lang, i, o.errors?.[q.id] ?? null)).join('');
-  const form = `<form id="survey" class="card" method="post" action="${esc(o.action)}" novalidate><h1 id="h">${esc(heading)}</h1><p class="err" id="form-err" role="alert"></p>${qs}<button type="submit" class="submit-all">${esc(ui.submit)}</button></form>`;
+  const form = `<form id="survey" class="card" method="post" action="${esc(o.action + (o.query ?? ''))}" novalidate><h1 id="h">${esc(heading)}</h1><p class="err" id="form-err" role="alert"></p>${qs}<button type="submit" class="submit-all">${esc(ui.submit)}</button></form>`;
   const config = JSON.stringify({
     action: o.action,
+    q: o.query ?? '',
     anonymous: o.anonymous,
     required: ui.required,
     error: ui.error,
@@ -297,7 +305,7 @@ function finish(end){f.innerHTML='';var h=document.createElement('h1');h.tabInde
 function go(){var q=qs[cur],id=q.getAttribute('data-q'),a=answers();say(q,'');say(null,'');
 var body={answers:a,through:id};if(st.responseId){body.responseId=st.responseId;body.resumeKey=st.resumeKey}if(st.aid)body.anonymousId=st.aid;
 var b=q.querySelector('.next');b.disabled=true;
-fetch(C.action+'/responses',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(body)}).then(function(r){return r.json().then(function(j){return{s:r.status,j:j}})}).then(function(r){b.disabled=false;
+fetch(C.action+'/responses'+C.q,{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(body)}).then(function(r){return r.json().then(function(j){return{s:r.status,j:j}})}).then(function(r){b.disabled=false;
 if(r.s>=400){var e=r.j.error||{},d=(e.details||[])[0]||{};var target=d.questionId?qs.filter(function(x){return x.getAttribute('data-q')===d.questionId})[0]:null;var msg=e.code==='required'||d.code==='required'?C.required:(e.message||C.error);say(target||q,msg);(target||q).querySelector('input,textarea').focus();return}
 if(r.j.responseId){st.responseId=r.j.responseId;if(r.j.resumeKey)st.resumeKey=r.j.resumeKey;try{sessionStorage.setItem(key,JSON.stringify(st))}catch(e){}}
 if(r.j.end){finish(r.j.end);return}

@@ -62,7 +62,7 @@
       lang: s.language,
     });
     box.style.cssText =
-      'position:fixed;bottom:16px;inset-inline-end:16px;max-width:360px;width:calc(100% - 32px);background:#fff;color:#1a1a1a;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);padding:16px;font:16px/1.5 system-ui,Tahoma,sans-serif;z-index:2147483000';
+      'position:fixed;bottom:16px;inset-inline-end:16px;box-sizing:border-box;max-width:360px;width:calc(100% - 32px);background:#fff;color:#1a1a1a;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);padding:16px;font:16px/1.5 system-ui,Tahoma,sans-serif;z-index:2147483000';
     var close = el(
       'button',
       {

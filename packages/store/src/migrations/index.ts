@@ -4,6 +4,8 @@ import * as m0001 from './0001_init';
 import * as m0002 from './0002_segments';
 import * as m0003 from './0003_automation';
 import * as m0004 from './0004_surveys';
+import * as m0005 from './0005_channels';
+import * as m0006 from './0006_users';
 
 // Append only. The key is the migration's name as recorded in the database.
 const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, a: DialectAdapter): Promise<void> }> = {
@@ -11,6 +13,8 @@ const MIGRATIONS: Record<string, { up(db: Kysely<unknown>, a: DialectAdapter): P
   '0002_segments': m0002,
   '0003_automation': m0003,
   '0004_surveys': m0004,
+  '0005_channels': m0005,
+  '0006_users': m0006,
 };
 
 /** Applies every pending migration in order; throws with the failing migration's name. */

@@ -187,6 +187,8 @@ function chunks<T>(rows: readonly T[], perRow: number, adapter: DialectAdapter):
 
 /** Processes, versions, instances, entries, history and per-node counters. */
 export function processesRepo(db: Kysely<Database>, adapter: DialectAdapter) {
+  // Row locks where connections commit concurrently; SQLite serializes writers (and has no FOR UPDATE).
+  const rowLocks = adapter.name !== 'sqlite';
   return {
     async create(workspaceId: string, p: ProcessRecord): Promise<void> {
       await db
@@ -353,35 +355,53 @@ export function processesRepo(db: Kysely<Database>, adapter: DialectAdapter) {
       return r ? toInstance(r) : undefined;
     },
 
-    async instancesByIds(workspaceId: string, ids: readonly string[]): Promise<InstanceRecord[]> {
+    /**
+     * Instances by id. `lock`: inside a transaction that will advance them, on a database where several
+     * processes can commit concurrently (PostgreSQL), the rows are locked (`FOR UPDATE`, in id order) until
+     * the commit, so two engine processes — a timer firing in one while the other feeds the profile's event
+     * — never advance the same instance from the same state: the second waits and reads the first's result.
+     * SQLite has one writer (the transaction holds the database), so nothing is added there.
+     */
+    async instancesByIds(
+      workspaceId: string,
+      ids: readonly string[],
+      opts: { lock?: boolean } = {},
+    ): Promise<InstanceRecord[]> {
       const out: InstanceRecord[] = [];
       for (const part of chunks(ids, 1, adapter)) {
         if (part.length === 0) continue;
-        const rows = await db
+        let q = db
           .selectFrom('process_instances')
           .selectAll()
           .where('workspace_id', '=', workspaceId)
           .where('id', 'in', part)
-          .execute();
+          .orderBy('id');
+        if (opts.lock && rowLocks) q = q.forUpdate();
+        const rows = await q.execute();
         out.push(...rows.map(toInstance));
       }
       return out;
     },
 
-    /** Running (active, waiting, held) instances of the profiles. */
-    async runningFor(workspaceId: string, profileIds: readonly string[]): Promise<InstanceRecord[]> {
+    /** Running (active, waiting, held) instances of the profiles; `lock` as in {@link instancesByIds}. */
+    async runningFor(
+      workspaceId: string,
+      profileIds: readonly string[],
+      opts: { lock?: boolean } = {},
+    ): Promise<InstanceRecord[]> {
       const out: InstanceRecord[] = [];
       for (const part of chunks(profileIds, 1, adapter)) {
         if (part.length === 0) continue;
-        const rows = await db
+        let q = db
           .selectFrom('process_instances')
           .selectAll()
           .where('workspace_id', '=', workspaceId)
           .where('profile_id', 'in', part)
           .where('running', '=', 1)
           .orderBy('started_at')
-          .orderBy('id')
-          .execute();
+          .orderBy('id');
+        if (opts.lock && rowLocks) q = q.forUpdate();
+        const rows = await q.execute();
         out.push(...rows.map(toInstance));
       }
       return out;
@@ -801,7 +821,7 @@ export function outboxRepo(db: Kysely<Database>, adapter: DialectAdapter) {
       id: string,
       owner: string,
       s:
-        | { status: 'sent'; result: unknown; at: number }
+        | { status: 'sent' | 'suppressed'; result: unknown; at: number }
         | { status: 'failed'; error: string; retryAt: number; at: number }
         | { status: 'dead'; error: string; at: number },
     ): Promise<boolean> {
@@ -813,12 +833,32 @@ export function outboxRepo(db: Kysely<Database>, adapter: DialectAdapter) {
           locked_until: null,
           updated_at: s.at,
           attempts: eb('attempts', '+', 1),
-          ...(s.status === 'sent' ? { result: JSON.stringify(s.result ?? null), last_error: null } : {}),
+          ...(s.status === 'sent' || s.status === 'suppressed'
+            ? { result: JSON.stringify(s.result ?? null), last_error: null }
+            : {}),
           ...(s.status === 'failed'
             ? { last_error: s.error.slice(0, 2000), next_attempt_at: s.retryAt }
             : {}),
           ...(s.status === 'dead' ? { last_error: s.error.slice(0, 2000) } : {}),
         }))
+        .where('id', '=', id)
+        .where('locked_by', '=', owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    /** Releases a claimed effect until `until` without counting an attempt (quiet hours, provider rate). */
+    async defer(id: string, owner: string, s: { until: number; note: string; at: number }): Promise<boolean> {
+      const r = await db
+        .updateTable('outbox')
+        .set({
+          status: 'pending',
+          locked_by: null,
+          locked_until: null,
+          next_attempt_at: s.until,
+          last_error: s.note.slice(0, 2000),
+          updated_at: s.at,
+        })
         .where('id', '=', id)
         .where('locked_by', '=', owner)
         .executeTakeFirst();

@@ -222,6 +222,29 @@ export function eventsRepo(db: Kysely<Database>, adapter: DialectAdapter, direct
       return Number(res.numDeletedRows);
     },
 
+    /**
+     * Events per day and channel with timestamp in [from, to) (the console dashboard). Days are counted in
+     * whole days since the epoch after shifting by `offsetMs` (the viewer's UTC offset), so `day * 86400000 -
+     * offsetMs` is the local midnight the day starts at.
+     */
+    async countsByDayAndChannel(
+      workspaceId: string,
+      from: number,
+      to: number,
+      offsetMs = 0,
+    ): Promise<{ day: number; channel: string; count: number }[]> {
+      const day = sql<number>`(${sql.ref('timestamp')} + ${sql.lit(Math.trunc(offsetMs))}) / 86400000`;
+      const rows = await db
+        .selectFrom('events')
+        .select([day.as('day'), 'channel', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('workspace_id', '=', workspaceId)
+        .where('timestamp', '>=', from)
+        .where('timestamp', '<', to)
+        .groupBy([day, 'channel'])
+        .execute();
+      return rows.map((r) => ({ day: Math.floor(Number(r.day)), channel: r.channel, count: Number(r.n) }));
+    },
+
     /** Events stored per message id (for checks and tests: every acknowledged message is stored once). */
     async countByMessageIds(
       workspaceId: string,

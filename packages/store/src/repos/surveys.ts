@@ -543,6 +543,60 @@ export function surveysRepo(db: Kysely<Database>) {
       return n;
     },
 
+    /**
+     * Identity merge: responses, widget displays and feedback records (survey text answers and every other
+     * channel) of the merged-away profiles move to the survivor, like their events. Personal links keep
+     * their profile (it is signed into the token); opening one follows the merge.
+     */
+    async reassignProfiles(workspaceId: string, from: readonly string[], to: string): Promise<void> {
+      for (const part of chunks([...new Set(from)], 1000)) {
+        await db
+          .updateTable('survey_responses')
+          .set({ profile_id: to })
+          .where('workspace_id', '=', workspaceId)
+          .where('profile_id', 'in', part)
+          .execute();
+        await db
+          .updateTable('survey_displays')
+          .set({ visitor_key: to })
+          .where('workspace_id', '=', workspaceId)
+          .where('visitor_key', 'in', part)
+          .execute();
+        await db
+          .updateTable('feedback')
+          .set({ profile_id: to })
+          .where('workspace_id', '=', workspaceId)
+          .where('profile_id', 'in', part)
+          .execute();
+      }
+    },
+
+    /**
+     * Anonymous responses saved before any profile held their visitor: the pipeline resolved their
+     * `Survey Responded` event to `profileId`, so the response and its text answers belong to it now.
+     */
+    async linkResponses(
+      workspaceId: string,
+      links: readonly { responseId: string; profileId: string }[],
+    ): Promise<void> {
+      for (const l of links) {
+        await db
+          .updateTable('survey_responses')
+          .set({ profile_id: l.profileId })
+          .where('workspace_id', '=', workspaceId)
+          .where('id', '=', l.responseId)
+          .where('profile_id', 'is', null)
+          .execute();
+        await db
+          .updateTable('feedback')
+          .set({ profile_id: l.profileId })
+          .where('workspace_id', '=', workspaceId)
+          .where('response_id', '=', l.responseId)
+          .where('profile_id', 'is', null)
+          .execute();
+      }
+    },
+
     /** Segment and list ids per profile (from segment_members), for breakdowns. */
     async membershipsOf(workspaceId: string, profileIds: readonly string[]): Promise<Map<string, string[]>> {
       const out = new Map<string, string[]>();
