@@ -14,13 +14,15 @@ const ALLOWED: Record<string, string[]> = {
   engine: ['core', 'store', 'channels'],
   server: ['core', 'store', 'engine', 'channels'],
   cli: ['core', 'store', 'engine', 'server', 'channels'],
+  // The admin console talks to the server over HTTP only.
+  web: [],
 };
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) sources(p, out);
-    else if (name.endsWith('.ts')) out.push(p);
+    else if (name.endsWith('.ts') || name.endsWith('.tsx')) out.push(p);
   }
   return out;
 }

@@ -1,0 +1,10 @@
+export { Button, type ButtonProps } from './Button';
+export { TextField, TextArea, Select, type Option } from './Field';
+export { Card } from './Card';
+export { Badge } from './Badge';
+export { Table, type Column } from './Table';
+export { Tabs, type TabDef } from './Tabs';
+export { Dialog } from './Dialog';
+export { Spinner, EmptyState, ErrorBanner } from './States';
+export { LineChart, BarChart, PALETTE, type Series, type Point } from './charts';
+export { Icon, ICONS } from './Icon';
