@@ -361,6 +361,21 @@ for (const dialect of testDialects())
       });
       assert.ok(changed);
       assert.equal(changed.properties.source, 'one_click');
+      // A group is a segment input too: built from history, she is in "left offers", Sara (no decision) not.
+      const left = await ok(
+        'POST',
+        '/api/v1/segments',
+        {
+          name: 'Left the offers group',
+          rule: { condition: { type: 'consent', channel: 'email', group: 'offers', state: 'unsubscribed' } },
+        },
+        201,
+      );
+      await settle();
+      const leftMembers = ((await ok('GET', `/api/v1/segments/${left.id}/members`)).members as Row[]).map(
+        (m) => m.profileId,
+      );
+      assert.deepEqual(leftMembers, [charlotte]);
 
       const before = smtp.received.length;
       await send([

@@ -29,7 +29,7 @@ export type AggregateSpec =
   /** `question`: `<surveyId>.<questionId>` or a bare question id (any survey's), as surveyAnswersFromEvent keys. */
   | { kind: 'answer'; event: EventSelector; question: string }
   /** A channel's consent (the whole channel, not a group) from `Consent Changed` events: [1|0, at]. */
-  | { kind: 'consent'; event: EventSelector; channel: string };
+  | { kind: 'consent'; event: EventSelector; channel: string; group?: string };
 
 const PREFIX: Record<AggregateSpec['kind'], string> = {
   recent: 'r',
@@ -187,6 +187,7 @@ export function buildAggregate(spec: AggregateSpec): Aggregate {
     }
     case 'consent': {
       const channel = spec.channel;
+      const group = spec.group ?? null;
       // The latest change wins; at the same instant (or when two profiles merge with different states) the
       // unsubscribe wins: a merge never reopens a channel someone closed.
       const pick = (x: number[], y: number[]) =>
@@ -194,7 +195,7 @@ export function buildAggregate(spec: AggregateSpec): Aggregate {
       return {
         ...base,
         update: (p, e) => {
-          if (e.properties.channel !== channel || (e.properties.group ?? null) !== null) return p;
+          if (e.properties.channel !== channel || (e.properties.group ?? null) !== group) return p;
           const state = e.properties.state;
           if (state !== 'subscribed' && state !== 'unsubscribed') return p;
           const next = [state === 'subscribed' ? 1 : 0, e.timestamp];

@@ -315,15 +315,23 @@ function conditionFn(cond: Condition, env: RuleEnv): NodeFn {
       // The latest `Consent Changed` for the whole channel (folded into a `consent` aggregate: incremental,
       // replayed on rebuilds, merged), or the caller's view, newer wins. No decision yet: neither state.
       const { channel, state } = cond;
+      const group = cond.group ?? undefined;
       env.input(`consent:${channel}`);
-      const agg = env.register({ kind: 'consent', event: { name: 'Consent Changed' }, channel });
+      const agg = env.register({
+        kind: 'consent',
+        event: { name: 'Consent Changed' },
+        channel,
+        ...(group ? { group } : {}),
+      });
       env.input(`e:${agg.indexKey}`);
       const key = agg.key;
       return (c) => {
         c.chg = Infinity;
         c.exact = true;
         const v = own(c.aggs, key) as number[] | undefined;
-        const given = own(c.view.consent, channel) as { state?: string; updatedAt?: number } | undefined;
+        const given = group
+          ? undefined
+          : (own(c.view.consent, channel) as { state?: string; updatedAt?: number } | undefined);
         const folded =
           v && v.length >= 2 ? { state: v[0] === 1 ? 'subscribed' : 'unsubscribed', at: v[1]! } : undefined;
         const now =

@@ -145,6 +145,8 @@ export interface ConsentCondition {
   type: 'consent';
   channel: string;
   state: 'subscribed' | 'unsubscribed';
+  /** A subscription group of the channel; absent: the whole channel. A profile with no decision yet is neither. */
+  group?: string | null;
 }
 
 /** The group of the last answer to an NPS question: 0–6 detractor, 7–8 passive, 9–10 promoter. */

@@ -699,8 +699,10 @@ class Checker {
         }
         break;
       case 'consent':
-        this.onlyKeys(c, ['type', 'channel', 'state'], path, id);
+        this.onlyKeys(c, ['type', 'channel', 'state', 'group'], path, id);
         this.string(c.channel, path, 'channel', id, `${path}.channel`);
+        if (c.group !== undefined && c.group !== null)
+          this.string(c.group, path, 'group', id, `${path}.group`);
         if (c.state !== 'subscribed' && c.state !== 'unsubscribed') {
           this.fail(
             'invalid_value',
