@@ -6,6 +6,9 @@ import {
   createTwilioProvider,
   kavenegarLocalId,
   nextAttempt,
+  twilioDeliveryStatus,
+  twilioSignature,
+  verifyTwilioSignature,
 } from '../src/index';
 import type { SendResult, SmsProvider } from '../src/index';
 import { json, startServer } from './http-server';
@@ -303,5 +306,47 @@ describe('generic HTTP SMS provider', () => {
     assert.ok(!invalid.ok && !invalid.retryable && invalid.code === 'rejected', JSON.stringify(invalid));
     const limited = await gw.send({ idempotencyKey: 'k', to: '+15550000429', text: 'x' });
     assert.ok(!limited.ok && limited.retryable && limited.retryAfterMs === 7000);
+  });
+});
+
+describe('Twilio webhook signatures', () => {
+  // The worked example of Twilio's webhook security documentation (auth token "12345").
+  const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+  const params = {
+    CallSid: 'CA1234567890ABCDE',
+    Caller: '+14158675309',
+    Digits: '1234',
+    From: '+14158675309',
+    To: '+18005551212',
+  };
+  test('match the published vector; a changed parameter, URL or token does not verify', () => {
+    assert.equal(twilioSignature('12345', url, params), 'RSOYDt4T1cUTdK1PDd93/VVr8B8=');
+    assert.equal(
+      twilioSignature('12345', url, { ...params, Caller: '+14158675310', From: '+14158675310' }),
+      'GvWf1cFY/Q7PnoempGyD5oXAezc=',
+    );
+    const sig = 'RSOYDt4T1cUTdK1PDd93/VVr8B8=';
+    assert.ok(verifyTwilioSignature('12345', url, params, sig));
+    assert.ok(!verifyTwilioSignature('12345', url, { ...params, Digits: '9999' }, sig));
+    assert.ok(!verifyTwilioSignature('12345', `${url}&x=1`, params, sig));
+    assert.ok(!verifyTwilioSignature('54321', url, params, sig));
+    assert.ok(!verifyTwilioSignature('12345', url, params, undefined));
+  });
+  test('status callbacks: delivered, and failures hard only for numbers that cannot receive SMS', () => {
+    assert.deepEqual(twilioDeliveryStatus({ MessageSid: 'SM1', MessageStatus: 'delivered' }), {
+      messageSid: 'SM1',
+      type: 'delivered',
+      hard: false,
+      detail: 'delivered',
+    });
+    assert.equal(
+      twilioDeliveryStatus({ MessageSid: 'SM1', MessageStatus: 'undelivered', ErrorCode: '30005' })?.hard,
+      true,
+    );
+    assert.equal(
+      twilioDeliveryStatus({ MessageSid: 'SM1', MessageStatus: 'failed', ErrorCode: '30001' })?.hard,
+      false,
+    );
+    assert.equal(twilioDeliveryStatus({ MessageSid: 'SM1', MessageStatus: 'sent' }), undefined);
   });
 });

@@ -324,7 +324,12 @@ export function messageSenders(d: {
     return s;
   };
 
-  const smsFor = (config: Record<string, unknown>): SmsProvider => {
+  const smsFor = (workspaceId: string, stored: Record<string, unknown>): SmsProvider => {
+    // Twilio reports delivery to our webhook unless the workspace set its own callback.
+    const config =
+      stored.provider === 'twilio' && stored.statusCallback === undefined
+        ? { ...stored, statusCallback: d.messaging.twilioStatusUrl(workspaceId) }
+        : stored;
     const key = JSON.stringify(config);
     let s = smsProviders.get(key);
     if (!s) {
@@ -396,7 +401,7 @@ export function messageSenders(d: {
       }
       if (q.channel === 'sms') {
         const r = await renderer.renderSms(toMessageTemplate(template), ctx);
-        return await smsFor(config).send({
+        return await smsFor(workspaceId, config).send({
           idempotencyKey: key,
           to: q.to,
           text: r.text,
@@ -460,7 +465,7 @@ export function messageSenders(d: {
       } catch (err) {
         return { result: renderFailure(err) };
       }
-      const provider = smsFor(p.config);
+      const provider = smsFor(e.workspaceId, p.config);
       const result = await provider.send({
         idempotencyKey: e.key,
         to,

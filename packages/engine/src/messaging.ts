@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   createTemplateRenderer,
+  twilioDeliveryStatus,
+  verifyTwilioSignature,
   LOCALES,
   type ContentBlocks,
   type MessageTemplate,
@@ -792,6 +794,91 @@ export class MessagingService {
       ...(e.text ? { text: e.text.slice(0, 2000) } : {}),
     });
     return { ok: true, value: { ...d, status } };
+  }
+
+  // ---- SMS gateway webhooks ------------------------------------------------------------------------
+
+  /** Where Twilio posts delivery receipts for a workspace (set on every message it sends). */
+  twilioStatusUrl(workspaceId: string): string {
+    return `${this.publicUrl}/hooks/sms/twilio/${encodeURIComponent(workspaceId)}/status`;
+  }
+
+  /** The workspace's Twilio auth token when its SMS channel is Twilio (webhooks are signed with it). */
+  async #twilioToken(workspaceId: string): Promise<string | undefined> {
+    const c = await this.rawChannelSettings(workspaceId, 'sms');
+    return c?.provider === 'twilio' && typeof c.authToken === 'string' ? c.authToken : undefined;
+  }
+
+  /**
+   * A Twilio status callback: delivered → `Message Delivered`; undelivered/failed → `Message Bounced`
+   * (hard for numbers that cannot receive SMS, which closes the channel). Refused unless signed with the
+   * workspace's auth token over the URL we gave Twilio.
+   */
+  async twilioStatus(
+    workspaceId: string,
+    url: string,
+    params: Record<string, string>,
+    signature: string | undefined,
+  ): Promise<Result<{ recorded: boolean }>> {
+    const token = await this.#twilioToken(workspaceId);
+    if (!token || !verifyTwilioSignature(token, url, params, signature))
+      return fail('invalid_signature', "the request is not signed by this workspace's Twilio account");
+    const st = twilioDeliveryStatus(params);
+    if (!st) return { ok: true, value: { recorded: false } };
+    const r = await this.providerEvent(workspaceId, {
+      providerMessageId: st.messageSid,
+      type: st.type,
+      hard: st.hard,
+      detail: st.detail,
+    });
+    // A receipt for a message we have no record of (sent before, or by another system) is not an error.
+    return { ok: true, value: { recorded: r.ok } };
+  }
+
+  /**
+   * An SMS a customer sent to the workspace's Twilio number: recorded as `SMS Received` on the profile of
+   * that phone; STOP (or «لغو», «إلغاء») closes marketing SMS, START opens it again — with source `sms_reply`.
+   */
+  async twilioInbound(
+    workspaceId: string,
+    url: string,
+    params: Record<string, string>,
+    signature: string | undefined,
+  ): Promise<Result<{ profileId: string | null; consent: 'subscribed' | 'unsubscribed' | null }>> {
+    const token = await this.#twilioToken(workspaceId);
+    if (!token || !verifyTwilioSignature(token, url, params, signature))
+      return fail('invalid_signature', "the request is not signed by this workspace's Twilio account");
+    const from = params.From ?? '';
+    const text = (params.Body ?? '').slice(0, 2000);
+    const who = from ? await this.profiles.lookup(workspaceId, 'phone', from) : undefined;
+    if (!who?.ok) return { ok: true, value: { profileId: null, consent: null } };
+    const word = text
+      .trim()
+      .toLowerCase()
+      .replace(/[\s\u200c]+/g, ' ');
+    const stop = /^(stop|unsubscribe|cancel|end|quit|لغو|لغو ۱۱|لغو 11|توقف|إلغاء|الغاء|ايقاف)$/.test(word);
+    const start = /^(start|unstop|subscribe|شروع|اشتراك)$/.test(word);
+    const now = this.clock.now();
+    const event = systemEvent({
+      name: 'SMS Received',
+      properties: { text, from, to: params.To ?? null, message_sid: params.MessageSid ?? null },
+      channel: 'sms',
+      touchpoint: params.To ?? 'sms',
+      now,
+      messageId: `sms-in:${params.MessageSid ?? `${from}:${now}`}`,
+    });
+    await this.store.transaction((tx) => tx.events.append(workspaceId, [event], [who.value.id]));
+    this.pipeline.notify();
+    let consent: 'subscribed' | 'unsubscribed' | null = null;
+    if (stop || start) {
+      consent = stop ? 'unsubscribed' : 'subscribed';
+      await this.setConsent(workspaceId, who.value.id, {
+        channel: 'sms',
+        state: consent,
+        source: 'sms_reply',
+      });
+    }
+    return { ok: true, value: { profileId: who.value.id, consent } };
   }
 
   /** Closes a channel for a profile (hard bounce, manual). */

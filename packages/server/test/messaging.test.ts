@@ -5,7 +5,7 @@ import { httpHarness, SK, WK } from './harness';
 import { startSmtp, type TestSmtp } from '../../channels/test/smtp-server';
 import { startServer, type TestServer } from '../../channels/test/http-server';
 import { browserSubscription } from '../../channels/test/push-browser';
-import { generateVapidKeys } from '@omnicx/channels';
+import { generateVapidKeys, twilioSignature } from '@omnicx/channels';
 
 const HOUR = 3_600_000;
 const PUBLIC = 'https://cx.example.com';
@@ -539,6 +539,55 @@ for (const dialect of testDialects())
       assert.ok(
         !JSON.stringify(await effects(sara)).includes('secret-token-1'),
         'the auth token never shows',
+      );
+
+      // Twilio reports delivery to our signed webhook; a forged report is refused.
+      const callback = String(sms.get('StatusCallback'));
+      assert.match(callback, new RegExp(`^${PUBLIC}/hooks/sms/twilio/[^/]+/status$`));
+      const hookPath = callback.slice(PUBLIC.length);
+      const twilioPost = (path: string, params: Record<string, string>, token = 'secret-token-1') =>
+        h.app.inject({
+          method: 'POST',
+          url: path,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-twilio-signature': twilioSignature(token, PUBLIC + path, params),
+          },
+          payload: new URLSearchParams(params).toString(),
+        });
+      const sid = twilio.received.length > 0 ? `SM${twilio.received.length}` : '';
+      const receipt = { MessageSid: sid, MessageStatus: 'delivered', To: '+989121234567' };
+      assert.equal((await twilioPost(hookPath, receipt, 'not-the-token')).statusCode, 403);
+      assert.equal((await twilioPost(hookPath, receipt)).statusCode, 204);
+      await h.engine.pipeline.drain();
+      const delivered = (await timeline(sara)).find((e) => e.event === 'Message Delivered');
+      assert.equal(delivered?.channel, 'sms');
+      // A reply «لغو ۱۱» (Persian "cancel 11") to the number closes marketing SMS, recorded with its source.
+      const inbound = hookPath.replace(/\/status$/, '/inbound');
+      const reply = await twilioPost(inbound, {
+        MessageSid: 'SMin1',
+        From: '+989121234567',
+        To: '+15005550006',
+        Body: 'لغو ۱۱',
+      });
+      assert.equal(reply.statusCode, 200);
+      assert.match(reply.body, /<Response><\/Response>/);
+      const smsConsent = (
+        (await ok('GET', `/api/v1/profiles/${sara}/consent`)).channels as Record<string, Row>
+      ).sms!;
+      assert.equal(smsConsent.state, 'unsubscribed');
+      assert.equal(smsConsent.source, 'sms_reply');
+      await h.engine.pipeline.drain();
+      assert.equal((await timeline(sara)).find((e) => e.event === 'SMS Received')?.properties.text, 'لغو ۱۱');
+      await twilioPost(inbound, {
+        MessageSid: 'SMin2',
+        From: '+989121234567',
+        To: '+15005550006',
+        Body: 'START',
+      });
+      assert.equal(
+        ((await ok('GET', `/api/v1/profiles/${sara}/consent`)).channels as Record<string, Row>).sms!.state,
+        'subscribed',
       );
 
       await send([

@@ -1,6 +1,12 @@
 export type { SmsMessage, SmsProvider } from './types';
 export { createHttpSmsProvider, type HttpSmsOptions } from './http-provider';
-export { createTwilioProvider, type TwilioOptions } from './twilio';
+export {
+  createTwilioProvider,
+  twilioSignature,
+  verifyTwilioSignature,
+  twilioDeliveryStatus,
+  type TwilioOptions,
+} from './twilio';
 export {
   createKavenegarProvider,
   kavenegarReceptor,

@@ -1,6 +1,7 @@
 // Twilio's Messages API: POST /2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, HTTP Basic
 // auth with the account SID and auth token. Errors come as JSON {code, message, more_info, status}; the
 // Twilio code decides more than the HTTP status (21211 invalid number is a 400, but so is a bad parameter).
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
   DEFAULT_HTTP_TIMEOUT_MS,
   checkHttpUrl,
@@ -119,4 +120,52 @@ export function createTwilioProvider(opts: TwilioOptions): SmsProvider {
       return generic.ok ? generic : { ...generic, message: said };
     },
   };
+}
+
+/**
+ * Twilio's request signature (X-Twilio-Signature) for a webhook it sent to `url` with form `params`:
+ * base64 HMAC-SHA1 with the account's auth token over the full URL followed by every parameter's name and
+ * value, sorted by name.
+ */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((acc, k) => acc + k + params[k], url);
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
+/** Whether a webhook really came from Twilio (constant-time compare). */
+export function verifyTwilioSignature(
+  authToken: string,
+  url: string,
+  params: Record<string, string>,
+  signature: string | undefined,
+): boolean {
+  if (!signature) return false;
+  const want = Buffer.from(twilioSignature(authToken, url, params));
+  const got = Buffer.from(signature);
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+// Delivery error codes that mean this number cannot receive SMS: a hard bounce.
+const HARD_FAILURES = new Set(['21211', '21614', '30003', '30005', '30006']);
+
+/** What a Twilio status callback says about a message, or undefined for in-between states. */
+export function twilioDeliveryStatus(
+  params: Record<string, string>,
+): { messageSid: string; type: 'delivered' | 'bounced'; hard: boolean; detail: string } | undefined {
+  const sid = params.MessageSid ?? params.SmsSid;
+  const status = params.MessageStatus ?? params.SmsStatus;
+  if (!sid || !status) return undefined;
+  if (status === 'delivered') return { messageSid: sid, type: 'delivered', hard: false, detail: 'delivered' };
+  if (status === 'undelivered' || status === 'failed') {
+    const code = params.ErrorCode ?? '';
+    return {
+      messageSid: sid,
+      type: 'bounced',
+      hard: HARD_FAILURES.has(code),
+      detail: `Twilio ${status}${code ? ` (error ${code})` : ''}`,
+    };
+  }
+  return undefined;
 }

@@ -330,4 +330,49 @@ export async function messagePageRoutes(app: FastifyInstance, opts: { engine: En
       return res.status(201).send(r.value);
     },
   );
+
+  // ---- SMS gateway webhooks (Twilio): signed with the workspace's auth token over the URL we gave Twilio
+  const WsParams = Type.Object({ workspaceId: Type.String({ minLength: 1, maxLength: 128 }) });
+  const formParams = (body: unknown): Record<string, string> =>
+    Object.fromEntries(
+      Object.entries((body ?? {}) as Record<string, unknown>).map(([k, v]) => [
+        k,
+        Array.isArray(v) ? String(v[0]) : String(v),
+      ]),
+    );
+  const signatureOf = (req: FastifyRequest) => {
+    const h = req.headers['x-twilio-signature'];
+    return Array.isArray(h) ? h[0] : h;
+  };
+  app.post<{ Params: Static<typeof WsParams> }>(
+    '/hooks/sms/twilio/:workspaceId/status',
+    { schema: { ...hide, params: WsParams } },
+    async (req, res) => {
+      const r = await m.twilioStatus(
+        req.params.workspaceId,
+        m.publicUrl + req.url,
+        formParams(req.body),
+        signatureOf(req),
+      );
+      if (!r.ok) return res.status(403).send({ error: { code: r.error.code, message: r.error.message } });
+      return res.status(204).send();
+    },
+  );
+  app.post<{ Params: Static<typeof WsParams> }>(
+    '/hooks/sms/twilio/:workspaceId/inbound',
+    { schema: { ...hide, params: WsParams } },
+    async (req, res) => {
+      const r = await m.twilioInbound(
+        req.params.workspaceId,
+        m.publicUrl + req.url,
+        formParams(req.body),
+        signatureOf(req),
+      );
+      if (!r.ok) return res.status(403).send({ error: { code: r.error.code, message: r.error.message } });
+      // An empty TwiML answer: no automatic reply (the carrier's own STOP confirmation still goes out).
+      return res
+        .header('content-type', 'text/xml; charset=utf-8')
+        .send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+    },
+  );
 }
