@@ -1,12 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildEngine, type Engine } from '@omnicx/engine';
+import { describe, test } from 'node:test';
 import { testDialects } from '@omnicx/store/testing';
-import { buildApp } from '../src/index';
+import { httpHarness, SK, WK } from './harness';
 
-const WK = 'wk_test_0123456789abcdef';
-const SK = 'sk_test_0123456789abcdef';
 const DAY = 86_400_000;
 
 // What the tests read of response bodies.
@@ -24,43 +20,10 @@ interface RuleErrorBody {
 // Processing at ingest is synchronous on SQLite (the 200 comes after processing), which these tests rely on.
 for (const dialect of testDialects())
   describe(`segments, lists, computed traits, score models and personas over HTTP on ${dialect.name}`, () => {
-    let cleanup: () => Promise<void>;
-    let engine: Engine;
-    let app: FastifyInstance;
-    // A clock the tests move: windows and the sizes history do not depend on when the tests run.
-    let now = Date.parse('2026-03-01T10:00:00.000Z');
-    const clock = { now: () => now };
-
-    before(async () => {
-      const opened = await dialect.open();
-      cleanup = opened.cleanup;
-      // Processing at ingest forced on, so the flow is the same on every dialect.
-      engine = buildEngine({ store: opened.store, clock, pipeline: { pollMs: 60_000, inline: true } });
-      await engine.workspaces.bootstrap({ writeKey: WK, secretKey: SK });
-      // As `omnicx start` does: a running pipeline processes events inside the ingest transaction on SQLite.
-      engine.pipeline.start();
-      app = await buildApp({ engine, logger: false });
-    });
-    after(async () => {
-      await app.close();
-      await engine.stop();
-      await cleanup();
-    });
-
-    const api = async (method: InjectOptions['method'], url: string, body?: unknown, key = SK) => {
-      const r = await app.inject({
-        method,
-        url,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-      });
-      return { status: r.statusCode, body: r.json() };
-    };
+    const h = httpHarness(dialect, { start: Date.parse('2026-03-01T10:00:00.000Z') });
+    const { api } = h;
     const csv = async (url: string, text: string) => {
-      const r = await app.inject({
+      const r = await h.app.inject({
         method: 'POST',
         url,
         headers: { authorization: `Bearer ${SK}`, 'content-type': 'text/csv' },
@@ -69,7 +32,7 @@ for (const dialect of testDialects())
       return { status: r.statusCode, body: r.json() };
     };
     const batch = async (messages: unknown[]) => {
-      const r = await app.inject({
+      const r = await h.app.inject({
         method: 'POST',
         url: '/v1/batch',
         headers: { authorization: `Bearer ${WK}`, 'content-type': 'application/json' },
@@ -90,8 +53,8 @@ for (const dialect of testDialects())
     };
     /** Runs the due jobs (segment builds, re-checks), then whatever the log still holds, as the running engine would. */
     const settle = async () => {
-      const ran = await engine.scheduler.runDue();
-      await engine.pipeline.runOnce();
+      const ran = await h.engine.scheduler.runDue();
+      await h.engine.pipeline.runOnce();
       return ran;
     };
     const ids = (members: { profileId: string }[]) => members.map((m) => m.profileId).sort();
@@ -135,7 +98,7 @@ for (const dialect of testDialects())
         assert.equal(r.status, 403, `${method} ${url}`);
         assert.equal(r.body.error.code, 'forbidden');
       }
-      const c = await app.inject({
+      const c = await h.app.inject({
         method: 'POST',
         url: '/api/v1/segments/seg_x/members/import',
         headers: { authorization: `Bearer ${WK}`, 'content-type': 'text/csv' },
@@ -188,12 +151,12 @@ for (const dialect of testDialects())
       );
       const members = await api('GET', `/api/v1/segments/${gold}/members`);
       assert.deepEqual(ids(members.body.members), [alice]);
-      assert.equal(members.body.members[0].since, new Date(now).toISOString());
+      assert.equal(members.body.members[0].since, new Date(h.now).toISOString());
       assert.equal(members.body.next, null);
     });
 
     test('events processed at ingest update membership: Segment Entered on the timeline', async () => {
-      now += 60_000;
+      h.now += 60_000;
       await batch([order('u-carol', 10), order('u-carol', 20)]);
       await settle();
 
@@ -206,7 +169,7 @@ for (const dialect of testDialects())
       assert.deepEqual(segs.body, {
         profileId: carol,
         segments: [
-          { segmentId: gold, name: 'Gold buyers', kind: 'dynamic', since: new Date(now).toISOString() },
+          { segmentId: gold, name: 'Gold buyers', kind: 'dynamic', since: new Date(h.now).toISOString() },
         ],
       });
       assert.deepEqual((await api('GET', `/api/v1/profiles/${bob}/segments`)).body.segments, []);
@@ -263,10 +226,10 @@ for (const dialect of testDialects())
     test('size over time: recorded per hour, default window the last 30 days, epoch ms or ISO dates', async () => {
       const r = await api('GET', `/api/v1/segments/${gold}/sizes`);
       assert.equal(r.status, 200);
-      assert.equal(r.body.to, new Date(now).toISOString());
-      assert.equal(r.body.from, new Date(now - 30 * DAY).toISOString());
+      assert.equal(r.body.to, new Date(h.now).toISOString());
+      assert.equal(r.body.from, new Date(h.now - 30 * DAY).toISOString());
       assert.deepEqual(r.body.sizes, [{ at: '2026-03-01T10:00:00.000Z', size: 2 }]);
-      const ms = await api('GET', `/api/v1/segments/${gold}/sizes?from=${now - DAY}&to=2026-03-02`);
+      const ms = await api('GET', `/api/v1/segments/${gold}/sizes?from=${h.now - DAY}&to=2026-03-02`);
       assert.equal(ms.status, 200);
       assert.equal(ms.body.sizes.length, 1);
       const before = await api('GET', `/api/v1/segments/${gold}/sizes?from=2026-01-01&to=2026-02-01`);
@@ -634,7 +597,7 @@ for (const dialect of testDialects())
     });
 
     test('a purchase ageing out of the window exits the segment without any event (Segment Exited)', async () => {
-      now += 31 * DAY;
+      h.now += 31 * DAY;
       await settle();
       assert.deepEqual((await api('GET', `/api/v1/segments/${gold}/members`)).body.members, []);
       const timeline = await api('GET', `/api/v1/profiles/${alice}/events?limit=50`);
@@ -650,7 +613,7 @@ for (const dialect of testDialects())
     });
 
     test('the routes are documented in OpenAPI', async () => {
-      const doc = (await app.inject({ url: '/api/docs/json' })).json();
+      const doc = (await h.app.inject({ url: '/api/docs/json' })).json();
       for (const p of [
         '/api/v1/segments',
         '/api/v1/segments/preview',

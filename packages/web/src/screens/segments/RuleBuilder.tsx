@@ -235,7 +235,7 @@ function ConditionRow({
 
 type Obj = Record<string, unknown>;
 
-function EventFields({ event, onChange }: { event: Obj; onChange(e: Obj): void }) {
+export function EventFields({ event, onChange }: { event: Obj; onChange(e: Obj): void }) {
   const { t } = useI18n();
   return (
     <>
@@ -302,7 +302,7 @@ function ChannelSelect({
 }
 
 /** Window: ever, the last N units, or a fixed range. */
-function WindowFields({
+export function WindowFields({
   window: w,
   onChange,
   rollingOnly = false,

@@ -12,6 +12,7 @@ import { Select, TextArea, TextField } from '../../ui/Field';
 import { EmptyState, ErrorBanner, Spinner } from '../../ui/States';
 import { Table } from '../../ui/Table';
 import { Tabs } from '../../ui/Tabs';
+import { DefinitionsTab } from './Definitions';
 import type { Persona, Segment } from './types';
 import './segments.css';
 
@@ -137,10 +138,14 @@ export default function SegmentsScreen() {
             { id: 'segments', label: t('segments.tab.segments') },
             { id: 'lists', label: t('segments.tab.lists') },
             { id: 'personas', label: t('segments.tab.personas') },
+            { id: 'computed', label: t('segments.tab.computed') },
+            { id: 'scores', label: t('segments.tab.scores') },
           ]}
         >
           {tab === 'segments' && table('dynamic')}
           {tab === 'lists' && table('list')}
+          {tab === 'computed' && <DefinitionsTab kind="computed" canWrite={canWrite} segments={segments} />}
+          {tab === 'scores' && <DefinitionsTab kind="score" canWrite={canWrite} segments={segments} />}
           {tab === 'personas' &&
             (personas && personas.length > 0 ? (
               <div className="persona-grid">

@@ -31,6 +31,7 @@ import {
 } from './model';
 import { SurveyPreview } from './SurveyPreview';
 import { Distribute } from './Distribute';
+import { LogicSection } from './LogicEditor';
 import './surveys.css';
 
 const SurveyResults = lazy(() => import('./SurveyResults'));
@@ -218,6 +219,8 @@ export default function SurveyEditor() {
           count={def.questions.length}
           languages={def.languages}
           issues={byQuestion.get(q.id) ?? []}
+          questions={def.questions}
+          endScreens={def.endScreens}
           onChange={(x) => setQ(i, x)}
           onMove={(delta) =>
             edit((d) => {
@@ -449,6 +452,8 @@ function QuestionCard({
   count,
   languages,
   issues,
+  questions,
+  endScreens,
   onChange,
   onMove,
   onRemove,
@@ -458,11 +463,14 @@ function QuestionCard({
   count: number;
   languages: Lang[];
   issues: SurveyIssue[];
+  questions: Question[];
+  endScreens: SurveyDefinition['endScreens'];
   onChange(q: Question): void;
   onMove(delta: number): void;
   onRemove(): void;
 }) {
   const { t, num } = useI18n();
+  const [advanced, setAdvanced] = useState(false);
   const set = (k: string, v: unknown) =>
     onChange((v === undefined ? omit(q, k) : { ...q, [k]: v }) as Question);
   const scale = SCALE_TYPES.includes(q.type);
@@ -683,15 +691,16 @@ function QuestionCard({
             />
           </>
         )}
-        <details>
-          <summary>{t('surveys.logic')}</summary>
-          <JsonField
-            label={t('surveys.logicRules')}
-            hint={t('surveys.logicHint')}
-            value={q.logic}
-            onChange={(v) => set('logic', v)}
-          />
-        </details>
+        <LogicSection
+          q={q}
+          index={index}
+          questions={questions}
+          endScreens={endScreens}
+          issues={issues}
+          advanced={advanced}
+          onAdvanced={setAdvanced}
+          onChange={(v) => set('logic', v)}
+        />
       </div>
     </section>
   );
