@@ -2,14 +2,10 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildEngine, type Engine } from '@omnicx/engine';
 import { verifyWebhook } from '@omnicx/channels';
 import { testDialects } from '@omnicx/store/testing';
-import { buildApp } from '../src/index';
+import { httpHarness, WK } from './harness';
 
-const WK = 'wk_test_0123456789abcdef';
-const SK = 'sk_test_0123456789abcdef';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const HOOK_SECRET = 'whsec_test_secret';
@@ -19,15 +15,9 @@ type Row = Record<string, unknown>;
 // The stories of PRODUCT.md capability 4, through the HTTP API, with a clock the test moves.
 for (const dialect of testDialects())
   describe(`automation processes over HTTP on ${dialect.name}`, () => {
-    let cleanup: () => Promise<void>;
-    let engine: Engine;
-    let app: FastifyInstance;
-    let now = Date.parse('2026-11-23T10:00:00.000Z');
-    const clock = { now: () => now };
     let hooks: Server;
     let hookUrl = '';
     const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-
     before(async () => {
       hooks = createServer((req, res) => {
         let body = '';
@@ -39,55 +29,17 @@ for (const dialect of testDialects())
       });
       await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', r));
       hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`;
-      const opened = await dialect.open();
-      cleanup = opened.cleanup;
-      engine = buildEngine({
-        store: opened.store,
-        clock,
-        pipeline: { pollMs: 60_000, inline: true },
-        webhookSecret: HOOK_SECRET,
-      });
-      await engine.workspaces.bootstrap({ writeKey: WK, secretKey: SK });
-      engine.pipeline.start();
-      app = await buildApp({ engine, logger: false });
     });
     after(async () => {
-      await app.close();
-      await engine.stop();
-      await cleanup();
       await new Promise((r) => hooks.close(r));
     });
-
-    const api = async (method: InjectOptions['method'], url: string, body?: unknown, key = SK) => {
-      const r = await app.inject({
-        method,
-        url,
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-      });
-      return { status: r.statusCode, body: r.json() };
-    };
-    const send = async (messages: Row[]) => {
-      const r = await app.inject({
-        method: 'POST',
-        url: '/v1/batch',
-        headers: { authorization: `Bearer ${WK}`, 'content-type': 'application/json' },
-        payload: JSON.stringify({
-          batch: messages.map((m) => ({ timestamp: new Date(now).toISOString(), ...m })),
-        }),
-      });
-      assert.equal(r.statusCode, 200, r.body);
-    };
+    const h = httpHarness(dialect, {
+      start: Date.parse('2026-11-23T10:00:00.000Z'),
+      engine: { webhookSecret: HOOK_SECRET },
+    });
+    const { api, send } = h;
     /** What the running engine would do by now: due timers, then the log, then the outbox. */
-    const settle = async () => {
-      await engine.scheduler.runDue();
-      await engine.pipeline.drain();
-      await engine.outbox.runDue();
-      await engine.pipeline.drain();
-    };
+    const settle = () => h.settle(1);
     const profileOf = async (userId: string): Promise<string> => {
       const r = await api('GET', `/api/v1/profiles/lookup?userId=${userId}`);
       assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -169,11 +121,11 @@ for (const dialect of testDialects())
       let [inst] = await instancesOf(charlotte);
       assert.equal(inst!.status, 'waiting');
       assert.equal(inst!.node, 'wait');
-      assert.equal(inst!.waitingUntil, new Date(now + HOUR).toISOString());
+      assert.equal(inst!.waitingUntil, new Date(h.now + HOUR).toISOString());
       // Omid buys within the hour.
-      now += 20 * 60_000;
+      h.now += 20 * 60_000;
       await send([{ type: 'track', userId: 'omid', event: 'Order Completed', properties: { total: 120 } }]);
-      now += 40 * 60_000;
+      h.now += 40 * 60_000;
       await settle();
       [inst] = await instancesOf(charlotte);
       assert.equal(inst!.status, 'completed');
@@ -197,7 +149,7 @@ for (const dialect of testDialects())
         (detail.body.history as Row[]).map((h) => `${h.kind}:${h.node}:${h.detail ?? ''}`),
         [
           'started:trigger:event',
-          `waiting:wait:until ${now}`,
+          `waiting:wait:until ${h.now}`,
           'resumed:wait:next',
           'branch:bought:else',
           'action:offer:send_message',
@@ -267,7 +219,7 @@ for (const dialect of testDialects())
       await settle();
       assert.equal(received.length, 1);
       const hook = received[0]!;
-      assert.ok(verifyWebhook(HOOK_SECRET, hook.headers as Record<string, string>, hook.body, now));
+      assert.ok(verifyWebhook(HOOK_SECRET, hook.headers as Record<string, string>, hook.body, h.now));
       const body = JSON.parse(hook.body) as Row;
       assert.equal(body.topic, 'order.ready');
       assert.equal(hook.headers['idempotency-key'], fx[1]!.key);
@@ -311,7 +263,7 @@ for (const dialect of testDialects())
       await send([{ type: 'identify', userId: 'kian', traits: { warranty_expires_at: '2026-12-30' } }]);
       const kian = await profileOf('kian');
       // 2026-12-21 10:00 Tehran = 06:30Z; 2026-11-30 10:00 UTC.
-      now = Date.parse('2026-11-30T10:00:00Z');
+      h.now = Date.parse('2026-11-30T10:00:00Z');
       await settle();
       assert.equal((await instancesOf(kian)).length, 1);
       assert.deepEqual(
@@ -319,7 +271,7 @@ for (const dialect of testDialects())
         ['warranty'],
       );
       assert.deepEqual(await instancesOf(bita), []);
-      now = Date.parse('2026-12-21T06:30:00Z');
+      h.now = Date.parse('2026-12-21T06:30:00Z');
       await settle();
       const [b] = await instancesOf(bita);
       assert.equal(b!.status, 'completed');
@@ -355,9 +307,9 @@ for (const dialect of testDialects())
       ]);
       const sara = await profileOf('sara');
       const reza = await profileOf('reza');
-      now += 2 * HOUR;
+      h.now += 2 * HOUR;
       await send([{ type: 'track', userId: 'reza', event: 'Order Completed', properties: { total: 40 } }]);
-      now += 2 * HOUR;
+      h.now += 2 * HOUR;
       await settle();
       assert.deepEqual(
         (await effectsOf(sara)).map((e) => (e.action as Row).template),
@@ -407,7 +359,7 @@ for (const dialect of testDialects())
       assert.equal(again.body.skipped.reason, 'already_entered');
       // Pause: the day passes, instances hold before the task.
       assert.equal((await api('POST', `/api/v1/processes/${pid}/pause`)).body.status, 'paused');
-      now += DAY;
+      h.now += DAY;
       await settle();
       let stats = await api('GET', `/api/v1/processes/${pid}/stats`);
       assert.equal(stats.body.nodes.task.held, 3);
@@ -468,7 +420,7 @@ for (const dialect of testDialects())
       assert.equal(cancelled.body.status, 'cancelled');
       const twice = await api('POST', `/api/v1/instances/${li!.id}/cancel`);
       assert.equal(twice.status, 409, JSON.stringify(twice.body));
-      now += 2 * DAY;
+      h.now += 2 * DAY;
       await settle();
       const nima = await profileOf('nima');
       const arash = await profileOf('arash');
@@ -486,7 +438,7 @@ for (const dialect of testDialects())
       assert.equal(dry.body.status, 'completed');
       assert.deepEqual(
         (dry.body.effects as Row[]).map((e) => [e.node, e.at]),
-        [['a', new Date(now + 2 * DAY).toISOString()]],
+        [['a', new Date(h.now + 2 * DAY).toISOString()]],
       );
       const v1 = await api('GET', `/api/v1/processes/${pid}/versions/1`);
       assert.equal(((v1.body.definition as { nodes: Row[] }).nodes[2]!.action as Row).template, 'welcome-v1');

@@ -1,62 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { FastifyInstance, InjectOptions } from 'fastify';
-import { buildEngine, type Engine } from '@omnicx/engine';
+import { describe, test } from 'node:test';
 import { testDialects } from '@omnicx/store/testing';
-import { buildApp } from '../src/index';
+import { httpHarness, WK, type Body } from './harness';
 import { npsSurvey } from '../../core/test/surveys/fixtures';
 
-const WK = 'wk_test_0123456789abcdef';
-const SK = 'sk_test_0123456789abcdef';
 const DAY = 86_400_000;
-
-type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 for (const dialect of testDialects())
   describe(`surveys and feedback over HTTP on ${dialect.name}`, () => {
-    let cleanup: () => Promise<void>;
-    let engine: Engine;
-    let app: FastifyInstance;
-    let now = Date.parse('2026-03-01T10:00:00.000Z');
-    const clock = { now: () => now };
-
-    before(async () => {
-      const opened = await dialect.open();
-      cleanup = opened.cleanup;
-      engine = buildEngine({ store: opened.store, clock, pipeline: { pollMs: 60_000, inline: true } });
-      await engine.workspaces.bootstrap({ writeKey: WK, secretKey: SK });
-      engine.pipeline.start();
-      app = await buildApp({ engine, logger: false });
-    });
-    after(async () => {
-      await app.close();
-      await engine.stop();
-      await cleanup();
-    });
-
-    const call = async (
-      method: InjectOptions['method'],
-      url: string,
-      body?: unknown,
-      key: string | null = SK,
-    ) => {
-      const r = await app.inject({
-        method,
-        url,
-        headers: {
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-      });
-      let parsed: Body = {};
-      try {
-        parsed = r.json();
-      } catch {
-        parsed = { text: r.body };
-      }
-      return { status: r.statusCode, body: parsed, raw: r };
-    };
+    const h = httpHarness(dialect, { start: Date.parse('2026-03-01T10:00:00.000Z') });
+    const { api: call } = h;
     const identify = async (userId: string, traits: Record<string, unknown>) => {
       const r = await call('POST', '/v1/identify', { userId, traits }, WK);
       assert.equal(r.status, 200);
@@ -64,7 +17,7 @@ for (const dialect of testDialects())
       return p.body.id as string;
     };
     const timeline = async (profileId: string, event: string) => {
-      await engine.pipeline.drain();
+      await h.engine.pipeline.drain();
       const r = await call('GET', `/api/v1/profiles/${profileId}/events?limit=100`);
       assert.equal(r.status, 200);
       return (r.body.events as Body[]).filter((e) => e.event === event);
@@ -230,7 +183,7 @@ for (const dialect of testDialects())
         null,
       );
       assert.equal(hijack.status, 404);
-      const form = await app.inject({
+      const form = await h.app.inject({
         method: 'POST',
         url: `/s/${surveyId}`,
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' },
@@ -238,7 +191,7 @@ for (const dialect of testDialects())
       });
       assert.equal(form.statusCode, 200, form.body);
       assert.match(form.body, /Thank you/);
-      const refused = await app.inject({
+      const refused = await h.app.inject({
         method: 'POST',
         url: `/s/${surveyId}`,
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' },
@@ -304,7 +257,7 @@ for (const dialect of testDialects())
       assert.deepEqual(r.body.followup.at(-1), {
         status: 'contacted',
         by: 'agent-7',
-        at: new Date(now).toISOString(),
+        at: new Date(h.now).toISOString(),
         note: 'called back',
       });
       const bad = await call('POST', `/api/v1/surveys/${surveyId}/responses/${rid}/followup`, {
@@ -413,7 +366,7 @@ for (const dialect of testDialects())
       assert.equal(w.status, 201, JSON.stringify(w.body));
       await call('PUT', '/api/v1/surveys/settings', { cooldownDays: 3 });
       const decide = (body: Body) =>
-        app.inject({
+        h.app.inject({
           method: 'POST',
           url: '/v1/surveys/decide',
           headers: { 'content-type': 'text/plain' },
@@ -432,11 +385,11 @@ for (const dialect of testDialects())
       assert.equal(s.id, w.body.id);
       assert.equal(s.dir, 'rtl');
       assert.equal(s.questions[0].points[4].label, '۵');
-      now += 2 * DAY;
+      h.now += 2 * DAY;
       assert.equal((await decide(visit)).json().survey, null);
-      now += 9 * DAY; // 11 days after the display: recontact period over
+      h.now += 9 * DAY; // 11 days after the display: recontact period over
       assert.equal((await decide(visit)).json().survey?.id, w.body.id);
-      const saved = await app.inject({
+      const saved = await h.app.inject({
         method: 'POST',
         url: `/v1/surveys/${w.body.id}/responses`,
         headers: { 'content-type': 'text/plain' },
@@ -450,20 +403,20 @@ for (const dialect of testDialects())
       });
       assert.equal(saved.statusCode, 200, saved.body);
       assert.equal(saved.json().completed, true);
-      now += 30 * DAY;
+      h.now += 30 * DAY;
       const after = (await decide(visit)).json();
       assert.equal(after.survey, null);
       assert.ok(after.skipped.some((x: Body) => x.reason === 'already_responded'));
-      const noKey = await app.inject({
+      const noKey = await h.app.inject({
         method: 'POST',
         url: '/v1/surveys/decide',
         headers: { 'content-type': 'application/json' },
         payload: JSON.stringify(visit),
       });
       assert.equal(noKey.statusCode, 401);
-      const pre = await app.inject({ method: 'OPTIONS', url: '/v1/surveys/decide' });
+      const pre = await h.app.inject({ method: 'OPTIONS', url: '/v1/surveys/decide' });
       assert.equal(pre.statusCode, 204);
-      const js = await app.inject({ method: 'GET', url: '/survey-widget.js' });
+      const js = await h.app.inject({ method: 'GET', url: '/survey-widget.js' });
       assert.match(js.body, /omnicxSurveys/);
       const m = await call('GET', `/api/v1/surveys/${w.body.id}/metrics?from=2026-01-01`);
       assert.equal(m.body.metric, 'csat');
