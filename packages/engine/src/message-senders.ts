@@ -38,7 +38,7 @@ export interface MessageSenderOptions {
 }
 
 type Prepared =
-  | { done: SendOutcome }
+  | { done: SendOutcome; category?: MessageCategory }
   | {
       done?: undefined;
       template: TemplateRecord;
@@ -139,6 +139,7 @@ export function messageSenders(d: {
     });
     if (!decision.ok)
       return {
+        category,
         done: hold(
           decision.reason,
           `the profile's ${channel}${decision.groupId ? ` group ${decision.groupId}` : ''} is closed (${decision.reason})`,
@@ -159,6 +160,7 @@ export function messageSenders(d: {
       const over = capExceeded(caps, channel, category, times, now);
       if (over)
         return {
+          category,
           done: hold(
             'frequency_cap',
             `${over.count} ${category} ${channel} message(s) in the last ${over.cap.windowHours} h reach the cap of ${over.cap.max}`,
@@ -258,9 +260,11 @@ export function messageSenders(d: {
         const p = await prepare(e, channel);
         if (p.done) {
           if ('suppressed' in p.done) {
-            const category: MessageCategory = (e.payload.action as { transactional?: boolean }).transactional
-              ? 'transactional'
-              : 'marketing';
+            const category: MessageCategory =
+              p.category ??
+              ((e.payload.action as { transactional?: boolean }).transactional
+                ? 'transactional'
+                : 'marketing');
             await record(e, channel, null, { status: 'suppressed', reason: p.done.code }, category);
           }
           return p.done;
@@ -268,6 +272,9 @@ export function messageSenders(d: {
         const rate = rateDefer(e, channel, p.config);
         if (rate) return rate;
         const { result, locale, provider } = await send(e, p);
+        // Held back by the channel itself (no address, no push subscription): recorded like any suppression.
+        if ('suppressed' in result)
+          await record(e, channel, p, { status: 'suppressed', reason: result.code }, p.category);
         if ('ok' in result && result.ok)
           await record(
             e,

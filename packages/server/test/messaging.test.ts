@@ -497,6 +497,20 @@ for (const dialect of testDialects())
       await settle();
       const again = (await effects(ghost)).filter((e) => e.kind === 'message.email').pop()!;
       assert.equal(again.status, 'suppressed');
+      const held = ((await ok('GET', `/api/v1/deliveries?profileId=${ghost}`)).deliveries as Row[])[0]!;
+      assert.deepEqual(
+        [held.status, held.reason, held.category],
+        ['suppressed', 'hard_bounce', 'transactional'],
+      );
+      // No address at all: held back and recorded too, not sent and not failed.
+      await send([{ type: 'identify', userId: 'no-email', traits: { first_name: 'N', locale: 'en' } }]);
+      const noEmail = await profileOf('no-email');
+      await send([
+        { type: 'track', userId: 'no-email', event: 'Order Completed', properties: { order_id: 'C-1' } },
+      ]);
+      await settle();
+      const none = ((await ok('GET', `/api/v1/deliveries?profileId=${noEmail}`)).deliveries as Row[])[0]!;
+      assert.deepEqual([none.status, none.reason], ['suppressed', 'no_address']);
     });
 
     test('SMS through the Twilio API shape: rate limited then sent; an invalid number dies after one attempt', async () => {
