@@ -80,6 +80,9 @@ export function httpHarness(
       }
     },
     async profileOf(userId: string): Promise<string> {
+      // Events omnicx appended itself (webhooks, consent changes) go through the pipeline loop; an ingest
+      // behind them waits its turn, so let the loop catch up before looking the profile up.
+      await engine!.pipeline.drain();
       return (await h.ok('GET', `/api/v1/profiles/lookup?userId=${encodeURIComponent(userId)}`)).id as string;
     },
     /** Creates and publishes a process; returns its id. */
