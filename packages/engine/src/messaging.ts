@@ -688,6 +688,8 @@ export class MessagingService {
       workspaceId: string;
       profileId: string;
       channel: string;
+      /** The subscription group of the message the link came from, or null (the channel's marketing). */
+      group: string | null;
       locale: string | null;
       consent: ConsentView;
       groups: SubscriptionGroupRecord[];
@@ -706,6 +708,7 @@ export class MessagingService {
         workspaceId: t.w,
         profileId: c.value.profileId,
         channel: t.c,
+        group: t.g || null,
         locale,
         consent: c.value,
         groups: await this.store.messaging.listGroups(t.w),

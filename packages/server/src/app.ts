@@ -42,7 +42,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Route tests and the kill -9 test rely on requests finishing during close, never being cut.
     return503OnClosing: true,
     // Signed tokens travel in paths (/u/:token, /t/c/:token): longer than Fastify's default of 100.
-    maxParamLength: 4096,
+    routerOptions: { maxParamLength: 4096 },
     forceCloseConnections: 'idle',
     ajv: {
       customOptions: { coerceTypes: true, useDefaults: true, removeAdditional: false, allErrors: false },

@@ -418,6 +418,9 @@ for (const dialect of testDialects())
       assert.match(page.body, /<html lang="fa" dir="rtl">/);
       assert.match(page.body, /پیشنهادها و حراج‌ها/);
       assert.equal(page.headers['referrer-policy'], 'no-referrer');
+      // The page's only style is the one the CSP nonce admits.
+      const nonce = /style-src 'nonce-([^']+)'/.exec(String(page.headers['content-security-policy']))![1]!;
+      assert.ok(page.body.includes(`<style nonce="${nonce}">`));
       const saved = await h.app.inject({
         method: 'POST',
         url: prefs,

@@ -141,29 +141,25 @@ export async function messagePageRoutes(app: FastifyInstance, opts: { engine: En
       page(lang, UI[lang].title, `<h1>${esc(UI[lang].invalid)}</h1>`, n),
     );
   };
-  const whatOf = async (token: string, lang: Lang) => {
+  /** The token's preferences, the page language, and what the link unsubscribes from in words. */
+  const openLink = async (token: string, lang: unknown) => {
     const p = await m.preferences(token);
-    if (!p.ok) return undefined;
-    const t = await m.tokens.verify(token, 'u');
-    const group = t?.g ? p.value.groups.find((g) => g.id === t.g) : undefined;
-    const ch = UI[lang].channel[p.value.channel] ?? p.value.channel;
-    return {
-      pref: p.value,
-      what: group ? `${label(group, lang).name} (${ch})` : `${UI[lang].everything} — ${ch}`,
-    };
+    const l = pickLang(lang, p.ok ? p.value.locale : null);
+    if (!p.ok) return { lang: l, what: undefined };
+    const group = p.value.group ? p.value.groups.find((g) => g.id === p.value.group) : undefined;
+    const ch = UI[l].channel[p.value.channel] ?? p.value.channel;
+    return { lang: l, what: group ? `${label(group, l).name} (${ch})` : `${UI[l].everything} — ${ch}` };
   };
 
   app.get<{ Params: TokenParams; Querystring: LangQuery }>(
     '/u/:token',
     { schema: { ...hide, params: TokenParams, querystring: LangQuery } },
     async (req, res) => {
-      const pre = await m.preferences(req.params.token);
-      const lang = pickLang(req.query.lang, pre.ok ? pre.value.locale : null);
-      const w = await whatOf(req.params.token, lang);
-      if (!w) return invalid(res, lang);
+      const { lang, what } = await openLink(req.params.token, req.query.lang);
+      if (!what) return invalid(res, lang);
       const n = randomBytes(16).toString('base64');
       const t = encodeURIComponent(req.params.token);
-      const body = `<h1>${esc(UI[lang].confirm(w.what))}</h1><form method="post" action="/u/${t}?lang=${lang}"><button type="submit">${esc(UI[lang].unsubscribe)}</button></form><hr><p><a href="/p/${t}?lang=${lang}">${esc(UI[lang].manage)}</a></p>`;
+      const body = `<h1>${esc(UI[lang].confirm(what))}</h1><form method="post" action="/u/${t}?lang=${lang}"><button type="submit">${esc(UI[lang].unsubscribe)}</button></form><hr><p><a href="/p/${t}?lang=${lang}">${esc(UI[lang].manage)}</a></p>`;
       return headers(res, n).send(page(lang, UI[lang].title, body, n));
     },
   );
@@ -173,11 +169,9 @@ export async function messagePageRoutes(app: FastifyInstance, opts: { engine: En
     { schema: { ...hide, params: TokenParams, querystring: LangQuery } },
     async (req, res) => {
       const oneClick = req.body?.['List-Unsubscribe'] === 'One-Click';
-      const pre = await m.preferences(req.params.token);
-      const lang = pickLang(req.query.lang, pre.ok ? pre.value.locale : null);
-      const w = await whatOf(req.params.token, lang);
+      const { lang, what } = await openLink(req.params.token, req.query.lang);
       const r = await m.unsubscribe(req.params.token, oneClick ? 'one_click' : 'unsubscribe_page');
-      if (!r.ok || !w) {
+      if (!r.ok || !what) {
         if (oneClick)
           return res.status(404).send({ error: { code: 'invalid_link', message: 'this link is not valid' } });
         return invalid(res, lang);
@@ -185,7 +179,7 @@ export async function messagePageRoutes(app: FastifyInstance, opts: { engine: En
       if (oneClick) return res.status(200).send({ unsubscribed: true });
       const n = randomBytes(16).toString('base64');
       const t = encodeURIComponent(req.params.token);
-      const body = `<h1 class="ok" role="status">${esc(UI[lang].done(w.what))}</h1><p><a href="/p/${t}?lang=${lang}">${esc(UI[lang].manage)}</a></p>`;
+      const body = `<h1 class="ok" role="status">${esc(UI[lang].done(what))}</h1><p><a href="/p/${t}?lang=${lang}">${esc(UI[lang].manage)}</a></p>`;
       return headers(res, n).send(page(lang, UI[lang].title, body, n));
     },
   );
@@ -197,6 +191,7 @@ export async function messagePageRoutes(app: FastifyInstance, opts: { engine: En
     groups: SubscriptionGroupRecord[],
     channel: string,
     saved: boolean,
+    nonce: string,
   ) => {
     const ui = UI[lang];
     const ch = consent.channels[channel];
@@ -211,7 +206,7 @@ export async function messagePageRoutes(app: FastifyInstance, opts: { engine: En
       .join('');
     const allOff = ch?.state === 'unsubscribed';
     const body = `<h1>${esc(ui.prefsTitle)}</h1>${saved ? `<p class="ok" role="status">${esc(ui.saved)}</p>` : ''}<form method="post" action="/p/${encodeURIComponent(token)}?lang=${lang}"><p class="desc">${esc(ui.prefsIntro(ui.channel[channel] ?? channel))}</p>${rows}<hr><label for="all"><input type="checkbox" id="all" name="all" value="1"${allOff ? ' checked' : ''}><span>${esc(ui.all)}</span></label><button type="submit">${esc(ui.save)}</button></form>`;
-    return page(lang, ui.prefsTitle, body, '');
+    return page(lang, ui.prefsTitle, body, nonce);
   };
 
   app.get<{ Params: TokenParams; Querystring: LangQuery }>(
@@ -222,8 +217,9 @@ export async function messagePageRoutes(app: FastifyInstance, opts: { engine: En
       const lang = pickLang(req.query.lang, p.ok ? p.value.locale : null);
       if (!p.ok) return invalid(res, lang);
       const n = randomBytes(16).toString('base64');
-      const html = prefsPage(lang, req.params.token, p.value.consent, p.value.groups, p.value.channel, false);
-      return headers(res, n).send(html.replace('<style nonce="">', `<style nonce="${n}">`));
+      return headers(res, n).send(
+        prefsPage(lang, req.params.token, p.value.consent, p.value.groups, p.value.channel, false, n),
+      );
     },
   );
 
@@ -242,8 +238,9 @@ export async function messagePageRoutes(app: FastifyInstance, opts: { engine: En
       const lang = pickLang(req.query.lang, p.ok ? p.value.locale : null);
       if (!r.ok || !p.ok) return invalid(res, lang);
       const n = randomBytes(16).toString('base64');
-      const html = prefsPage(lang, req.params.token, r.value, p.value.groups, p.value.channel, true);
-      return headers(res, n).send(html.replace('<style nonce="">', `<style nonce="${n}">`));
+      return headers(res, n).send(
+        prefsPage(lang, req.params.token, r.value, p.value.groups, p.value.channel, true, n),
+      );
     },
   );
 
